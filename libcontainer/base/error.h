@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/*
+ * The error model shared by every folder.
+ *
+ * A function that can fail returns int: >= 0 on success, -errno on failure.
+ * Functions that perform an operation also take a caller-owned
+ * struct error_info *err (may be NULL) and fill it in at the point of failure
+ * with what failed and on what.  The struct is plain data, so the container's
+ * init can send it over the sync socket unchanged.
+ */
+
+#include <stdarg.h>
+#include <stddef.h>
+
+struct error_info {
+        int errnum;     /* > 0 once set */
+        char msg[1024]; /* "open 'config.json'", no trailing newline */
+};
+
+/* Sets err (when not NULL) and returns -errnum.  errnum must be > 0. */
+int error_set(struct error_info *err, int errnum, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+
+/* Prefixes "fmt: " to the message already in err.  Returns r unchanged. */
+int error_prefix(struct error_info *err, int r, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+
+/* Clears err. */
+void error_clear(struct error_info *err);
+
+/*
+ * Formats "msg: strerror(errnum)" into buf.  Messages about bad
+ * configuration (EINVAL with a message that already says why) are printed
+ * without the strerror suffix.
+ */
+const char *error_format(const struct error_info *err, char *buf, size_t size);

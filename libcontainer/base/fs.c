@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "fs.h"
+#include "banned.h"
+
+int write_all(int fd, const void *data, size_t len)
+{
+        const char *p = data;
+
+        while (len > 0) {
+                ssize_t n = write(fd, p, len);
+                if (n < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -errno;
+                }
+                p += n;
+                len -= (size_t) n;
+        }
+        return 0;
+}
+
+int write_file_at(int dirfd, const char *path, const char *s)
+{
+        _cleanup_close_ int fd = openat(dirfd, path, O_WRONLY | O_CLOEXEC | O_TRUNC);
+        if (fd < 0)
+                return -errno;
+        /* Kernel files take one write; report its errno (e.g. EBUSY, EINVAL). */
+        ssize_t n = write(fd, s, strlen(s));
+        if (n < 0)
+                return -errno;
+        if ((size_t) n != strlen(s))
+                return -EIO;
+        return 0;
+}
+
+ssize_t read_file_at(int dirfd, const char *path, char *buf, size_t size)
+{
+        _cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+        size_t total = 0;
+
+        if (fd < 0)
+                return -errno;
+        while (total + 1 < size) {
+                ssize_t n = read(fd, buf + total, size - 1 - total);
+                if (n < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -errno;
+                }
+                if (n == 0)
+                        break;
+                total += (size_t) n;
+        }
+        buf[total] = '\0';
+        return (ssize_t) total;
+}
+
+int read_file_alloc(int dirfd, const char *path, char **ret, size_t *ret_len)
+{
+        _cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+        _cleanup_free_ char *buf = NULL;
+        size_t len = 0, cap = 0;
+
+        if (fd < 0)
+                return -errno;
+        for (;;) {
+                if (cap - len < 4096) {
+                        cap = cap ? cap * 2 : 16384;
+                        char *n = realloc(buf, cap);
+                        if (!n)
+                                return -ENOMEM;
+                        buf = n;
+                }
+                ssize_t n = read(fd, buf + len, cap - len - 1);
+                if (n < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -errno;
+                }
+                if (n == 0)
+                        break;
+                len += (size_t) n;
+        }
+        buf[len] = '\0';
+        if (ret_len)
+                *ret_len = len;
+        *ret = TAKE_PTR(buf);
+        return 0;
+}
+
+int write_file_atomic_at(int dirfd, const char *name, const char *s, mode_t mode)
+{
+        char tmp[PATH_MAX];
+        int r;
+
+        snprintf(tmp, sizeof tmp, ".%s.%d.tmp", name, (int) getpid());
+        _cleanup_close_ int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+        if (fd < 0)
+                return -errno;
+        r = write_all(fd, s, strlen(s));
+        if (r >= 0 && fsync(fd) < 0)
+                r = -errno;
+        if (r >= 0 && renameat(dirfd, tmp, dirfd, name) < 0)
+                r = -errno;
+        if (r < 0)
+                (void) unlinkat(dirfd, tmp, 0); /* best effort: the error above is what matters */
+        return r;
+}
+
+int mkdir_p(const char *path, mode_t mode)
+{
+        char buf[PATH_MAX];
+
+        if (strlen(path) >= sizeof buf)
+                return -ENAMETOOLONG;
+        snprintf(buf, sizeof buf, "%s", path);
+        for (char *p = buf + 1; *p; p++) {
+                if (*p != '/')
+                        continue;
+                *p = '\0';
+                if (mkdir(buf, mode) < 0 && errno != EEXIST)
+                        return -errno;
+                *p = '/';
+        }
+        if (mkdir(buf, mode) < 0 && errno != EEXIST)
+                return -errno;
+        return 0;
+}
+
+int rm_rf_at(int dir_fd, const char *name)
+{
+        struct stat st;
+
+        if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+                return errno == ENOENT ? 0 : -errno;
+        if (!S_ISDIR(st.st_mode))
+                return unlinkat(dir_fd, name, 0) < 0 && errno != ENOENT ? -errno : 0;
+
+        int fd = openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        _cleanup_closedir_ DIR *d = fdopendir(fd);
+        if (!d) {
+                (void) close(fd);
+                return -errno;
+        }
+        struct dirent *de;
+        while ((de = readdir(d))) {
+                if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+                        continue;
+                int r = rm_rf_at(dirfd(d), de->d_name);
+                if (r < 0)
+                        return r;
+        }
+        if (unlinkat(dir_fd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+                return -errno;
+        return 0;
+}
+
+bool path_exists(const char *path)
+{
+        struct stat st;
+        return lstat(path, &st) == 0;
+}
+
+int parse_long(const char *s, long *ret)
+{
+        char *end;
+
+        if (!s || !*s)
+                return -EINVAL;
+        errno = 0;
+        long v = strtol(s, &end, 10);
+        if (errno)
+                return -errno;
+        if (*end)
+                return -EINVAL;
+        *ret = v;
+        return 0;
+}

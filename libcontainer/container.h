@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/*
+ * libcontainer's public interface: one function per verb, called by cmd/.
+ * Each returns 0 or -errno and fills err; cmd/ prints the error once.
+ */
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "base/error.h"
+
+struct container_opts {
+        const char *root; /* state root, e.g. /run/husk */
+        const char *id;
+        const char *bundle; /* NULL: current directory */
+        const char *pid_file;
+        const char *console_socket;
+        int preserve_fds;
+        bool detach;
+        bool no_pivot;
+        bool no_new_keyring;
+        bool keep; /* run: keep the state dir after the workload exits */
+        bool systemd_cgroup;
+};
+
+/* Checks a container id: [A-Za-z0-9][A-Za-z0-9_.+-]*, at most 1024 bytes. */
+int container_id_check(const char *id, struct error_info *err);
+
+/*
+ * `husk run`: creates the container, starts it, and (unless detach) waits for
+ * it, forwarding signals.  *ret_status is the workload's exit status
+ * (128+N when killed by signal N), or 0 with detach.
+ */
+int container_run(const struct container_opts *o, int *ret_status, struct error_info *err);
+
+/* `husk state`: the OCI state JSON (malloc'ed) of a container. */
+int container_state(const char *root, const char *id, char **ret_json, struct error_info *err);
+
+/* `husk kill`: sends sig to the init (all: to every process of its cgroup). */
+int container_kill(const char *root, const char *id, int sig, bool all, struct error_info *err);
+
+/* `husk delete`: removes a stopped container; force kills a running one first. */
+int container_delete(const char *root, const char *id, bool force, struct error_info *err);

@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The container's init, from clone3 to execve, as one straight path.  The
+ * order is fixed and each step's reason is given where it happens:
+ *
+ *   sync 1: wait for the parent (id maps, cgroup)
+ *   join path: join namespaces (user first), unshare the new ones, fork
+ *              the init into a new pid namespace
+ *   become root of the user namespace
+ *   cgroup namespace (after the parent moved us: our cgroup is its root)
+ *   time namespace and its offsets (entered at execve)
+ *   hostname, domainname, loopback up
+ *   rootfs: mounts, devices, pivot_root, masked/read-only paths
+ *   process: sysctl, rlimits, user, capabilities, no_new_privs, cwd
+ *   sync 2: ready; sync 3: start → execve
+ *
+ * Every failure is sent to the parent as SYNC_ERROR, which reports it.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <grp.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/sched.h>
+
+#include "base/cleanup.h"
+#include "base/log.h"
+#include "internal.h"
+#include "namespaces/ns.h"
+#include "sync.h"
+#include "base/banned.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+/*
+ * The join path: namespaces given by path are joined first (user first, so
+ * the others are joined with its privileges), then the new ones are made
+ * so they belong to the right user namespace.  Returns 0 in the process
+ * that goes on as the container's init.
+ */
+static int join_and_unshare(struct container *c, int fd, struct error_info *err)
+{
+        struct sync_msg m;
+        int r;
+
+        if (c->ns_fds[SPEC_NS_USER] >= 0) {
+                r = ns_join_fd(c->ns_fds[SPEC_NS_USER], SPEC_NS_USER, "linux.namespaces user", err);
+                if (r < 0)
+                        return r;
+        }
+        for (int t = 0; t < _SPEC_NS_MAX; t++) {
+                if (t == SPEC_NS_USER || t == SPEC_NS_PID || c->ns_fds[t] < 0)
+                        continue;
+                r = ns_join_fd(c->ns_fds[t], (enum spec_namespace_type) t, spec_namespace_name(t), err);
+                if (r < 0)
+                        return r;
+        }
+        if (c->unshare_flags & CLONE_NEWUSER) {
+                if (unshare(CLONE_NEWUSER) < 0)
+                        return error_set(err, errno, "unshare the user namespace");
+                r = sync_send(fd, SYNC_USERMAP_REQ, 0);
+                if (r < 0)
+                        return error_set(err, -r, "ask for id maps");
+                r = sync_expect(fd, SYNC_USERMAP_ACK, &m, err);
+                if (r < 0)
+                        return r;
+        }
+        int rest = c->unshare_flags & ~(CLONE_NEWUSER | CLONE_NEWPID);
+        if (rest && unshare(rest) < 0)
+                return error_set(err, errno, "unshare namespaces (flags 0x%x)", rest);
+        if (!(c->unshare_flags & CLONE_NEWPID))
+                return 0;
+
+        if (unshare(CLONE_NEWPID) < 0)
+                return error_set(err, errno, "unshare the pid namespace");
+        /* CLONE_PARENT: the init becomes husk's child, not ours. */
+        struct clone_args args = { .flags = CLONE_PARENT };
+        pid_t pid = (pid_t) syscall(SYS_clone3, &args, sizeof args);
+        if (pid < 0)
+                return error_set(err, errno, "fork the container's init");
+        if (pid == 0)
+                return 0;
+        r = sync_send(fd, SYNC_INIT_PID, pid);
+        _exit(r < 0 ? 1 : 0);
+}
+
+static int set_names(const struct spec *s, struct error_info *err)
+{
+        if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
+                return error_set(err, errno, "hostname: set '%s'", s->hostname);
+        if (s->domainname && setdomainname(s->domainname, strlen(s->domainname)) < 0)
+                return error_set(err, errno, "domainname: set '%s'", s->domainname);
+        return 0;
+}
+
+static int init_run(struct container *c, int fd, char *exe, size_t exe_size, struct error_info *err)
+{
+        struct sync_msg m;
+        int r;
+
+        /* sync 1. */
+        r = sync_expect(fd, SYNC_GO, &m, err);
+        if (r < 0)
+                return r;
+
+        if (c->join_path) {
+                r = join_and_unshare(c, fd, err);
+                if (r < 0)
+                        return r;
+        }
+
+        if (c->new_userns) {
+                /* Files we create must belong to the container's root, not an unmapped id. */
+                if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+                        return error_set(err, errno, "become root in the user namespace (is 0 mapped?)");
+                if (setgroups(0, NULL) < 0 && errno != EPERM)
+                        return error_set(err, errno, "drop supplementary groups");
+        }
+
+        if (c->new_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
+                return error_set(err, errno, "unshare the cgroup namespace");
+
+        if (c->new_timens) {
+                if (unshare(CLONE_NEWTIME) < 0)
+                        return error_set(err, errno, "unshare the time namespace");
+                r = ns_write_time_offsets(c->procfd, c->spec->linux, err);
+                if (r < 0)
+                        return error_prefix(err, r, "linux.timeOffsets");
+        }
+
+        r = set_names(c->spec, err);
+        if (r < 0)
+                return r;
+        if (c->clone_flags & CLONE_NEWNET || c->unshare_flags & CLONE_NEWNET) {
+                r = ns_loopback_up(err);
+                if (r < 0)
+                        return r;
+        }
+
+        r = rootfs_setup(c, err);
+        if (r < 0)
+                return r;
+        c->procfd = safe_close(c->procfd); /* the host's /proc: not ours to keep past pivot_root */
+        for (int t = 0; t < _SPEC_NS_MAX; t++)
+                c->ns_fds[t] = safe_close(c->ns_fds[t]);
+
+        r = process_setup(c, err);
+        if (r < 0)
+                return r;
+        r = process_find_executable(c->spec->process, exe, exe_size, err);
+        if (r < 0)
+                return r;
+
+        /* sync 2. */
+        r = sync_send(fd, SYNC_READY, 0);
+        if (r < 0)
+                return error_set(err, -r, "tell the parent we are ready");
+        /* sync 3. */
+        r = sync_expect(fd, SYNC_START, &m, err);
+        if (r < 0)
+                return r;
+        return 0;
+}
+
+void init_main(struct container *c)
+{
+        struct error_info err = { 0 };
+        char exe[PATH_MAX];
+        int fd = c->child_sync_fd;
+
+        /* Modes of files we create are the config's, not our umask's. */
+        umask(0);
+        /* If husk dies, so does its half-made container. */
+        (void) prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+
+        if (init_run(c, fd, exe, sizeof exe, &err) < 0) {
+                if (err.errnum == 0)
+                        err.errnum = EIO;
+                (void) sync_send_error(fd, &err);
+                _exit(1);
+        }
+        process_exec(c, fd, exe);
+}

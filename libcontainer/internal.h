@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/* What the files of libcontainer share: the container being made. */
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "base/error.h"
+#include "container.h"
+#include "specs/spec.h"
+
+struct cgroup;
+
+struct container {
+        const struct container_opts *opts;
+        const char *id;
+        struct spec *spec;
+        char *bundle; /* absolute */
+        char *rootfs; /* absolute, real path */
+        int state_dirfd; /* ROOT/ID */
+        int lock_fd;
+        int procfd; /* the host's /proc, checked to be procfs */
+        struct cgroup *cgroup;
+
+        /* The namespace plan, made by spawn_plan(). */
+        int clone_flags; /* CLONE_NEW* given to clone3 */
+        int unshare_flags; /* CLONE_NEW* the child unshares (join path) */
+        int ns_fds[_SPEC_NS_MAX]; /* namespaces to join, opened by the parent; -EBADF: none */
+        bool join_path; /* the child joins namespaces and may fork the init */
+        bool new_userns;
+        bool new_pidns;
+        bool new_cgroupns;
+        bool new_timens;
+
+        /* Set by spawn. */
+        pid_t pid; /* the container's init, in our pid namespace */
+        int pidfd;
+        pid_t stage_pid; /* join path: our direct child, which forks the init */
+        int sync_fd; /* parent's end */
+        int child_sync_fd; /* child's end (closed in the parent after clone) */
+        unsigned long long start_time; /* of pid, from /proc/PID/stat */
+};
+
+/* spawn.c: the parent side. */
+int spawn_plan(struct container *c, struct error_info *err);
+int spawn_init(struct container *c, struct error_info *err);
+
+/* init.c: the child side; never returns. */
+__attribute__((noreturn)) void init_main(struct container *c);
+
+/* rootfs.c: the mount namespace, run by the child. */
+int rootfs_setup(struct container *c, struct error_info *err);
+/* Parses mount(8)-style options into flags, propagation and data. */
+struct mount_opts {
+        unsigned long flags; /* MS_* applied at mount time */
+        unsigned long propagation; /* MS_SHARED, MS_SLAVE, … (| MS_REC) */
+        bool bind;
+        bool recursive_bind;
+        char data[1024]; /* the options mount(2) hands to the file system */
+};
+int mount_opts_parse(char *const *options, size_t n, struct mount_opts *ret, struct error_info *err);
+
+/* process.c: the workload's process, run by the child after pivot_root. */
+int process_setup(struct container *c, struct error_info *err);
+int process_find_executable(const struct spec_process *p, char *buf, size_t size, struct error_info *err);
+__attribute__((noreturn)) void process_exec(struct container *c, int sync_fd, const char *path);
+
+/* Reads field 22 of /proc/PID/stat (start time in clock ticks); 0 when gone. */
+unsigned long long proc_start_time(int procfd, pid_t pid);

@@ -1,0 +1,299 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The workload's process, set up by the container's init after pivot_root,
+ * in this order (each step needs the privileges the next one gives up):
+ *
+ *   sysctl, oom_score_adj, rlimits      (need root in the container)
+ *   bounding set                        (needs CAP_SETPCAP)
+ *   groups, gid, uid                    (PR_SET_KEEPCAPS keeps the caps)
+ *   effective/permitted/inheritable, ambient capabilities
+ *   no_new_privs, umask, cwd, the executable found on the container's PATH
+ *   … sync 2/3 …  then every fd but stdio and the preserved ones closed on exec
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "base/fs.h"
+#include "base/log.h"
+#include "internal.h"
+#include "sync.h"
+#include "base/banned.h"
+
+DEFINE_CLEANUP_FUNC(cap_t, cap_free)
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+static int apply_sysctl(const struct spec_linux *lx, struct error_info *err)
+{
+        char path[PATH_MAX];
+
+        for (size_t i = 0; lx && i < lx->n_sysctl; i++) {
+                const char *key = lx->sysctl[i].key;
+                size_t n = (size_t) snprintf(path, sizeof path, "/proc/sys/%s", key);
+                for (size_t k = sizeof "/proc/sys/" - 1; k < n; k++)
+                        if (path[k] == '.')
+                                path[k] = '/';
+                int r = write_file_at(AT_FDCWD, path, lx->sysctl[i].value);
+                if (r < 0)
+                        return error_set(err, -r, "linux.sysctl: set '%s' to '%s'", key, lx->sysctl[i].value);
+        }
+        return 0;
+}
+
+static int apply_oom_score_adj(const struct spec_process *p, struct error_info *err)
+{
+        char buf[16];
+
+        if (!p->has_oom_score_adj)
+                return 0;
+        snprintf(buf, sizeof buf, "%d", p->oom_score_adj);
+        int r = write_file_at(AT_FDCWD, "/proc/self/oom_score_adj", buf);
+        if (r < 0)
+                return error_set(err, -r, "process.oomScoreAdj: set %d", p->oom_score_adj);
+        return 0;
+}
+
+static int apply_rlimits(const struct spec_process *p, struct error_info *err)
+{
+        for (size_t i = 0; i < p->n_rlimits; i++) {
+                const struct spec_rlimit *rl = &p->rlimits[i];
+                struct rlimit lim = { .rlim_cur = rl->soft, .rlim_max = rl->hard };
+                struct rlimit cur;
+
+                if (setrlimit(rl->resource, &lim) == 0)
+                        continue;
+                int e = errno;
+                if (e == EPERM && getrlimit(rl->resource, &cur) == 0)
+                        return error_set(err, e,
+                                         "process.rlimits[%zu]: cannot set %s to soft %llu, hard %llu: "
+                                         "the hard limit here is %llu and raising it needs CAP_SYS_RESOURCE",
+                                         i, rl->type, (unsigned long long) rl->soft,
+                                         (unsigned long long) rl->hard, (unsigned long long) cur.rlim_max);
+                return error_set(err, e, "process.rlimits[%zu]: set %s to soft %llu, hard %llu", i, rl->type,
+                                 (unsigned long long) rl->soft, (unsigned long long) rl->hard);
+        }
+        return 0;
+}
+
+/* Resolves names to cap values; unknown names are warned about and skipped, as runc does. */
+static size_t cap_list(char **names, size_t n, cap_value_t *out)
+{
+        size_t k = 0;
+
+        for (size_t i = 0; i < n; i++) {
+                cap_value_t v;
+                if (cap_from_name(names[i], &v) < 0 || v > cap_max_bits() - 1) {
+                        log_warn("process.capabilities: unknown capability '%s', ignoring", names[i]);
+                        continue;
+                }
+                out[k++] = v;
+        }
+        return k;
+}
+
+static int drop_bounding(const struct spec_capabilities *caps, struct error_info *err)
+{
+        cap_value_t keep[CAP_LAST_CAP + 64];
+        size_t n = cap_list(caps->bounding, caps->n_bounding, keep);
+
+        for (cap_value_t v = 0; v < (cap_value_t) cap_max_bits(); v++) {
+                bool kept = false;
+                for (size_t i = 0; i < n; i++)
+                        kept |= keep[i] == v;
+                if (!kept && cap_drop_bound(v) < 0 && errno != EINVAL)
+                        return error_set(err, errno, "process.capabilities.bounding: drop %s", cap_to_name(v));
+        }
+        return 0;
+}
+
+static int set_capabilities(const struct spec_capabilities *caps, struct error_info *err)
+{
+        cap_value_t v[CAP_LAST_CAP + 64];
+        _cleanup_(cap_freep) cap_t c = cap_init();
+        size_t n;
+
+        if (!c)
+                return error_set(err, ENOMEM, "process.capabilities");
+        n = cap_list(caps->effective, caps->n_effective, v);
+        if (n && cap_set_flag(c, CAP_EFFECTIVE, (int) n, v, CAP_SET) < 0)
+                return error_set(err, errno, "process.capabilities.effective");
+        n = cap_list(caps->permitted, caps->n_permitted, v);
+        if (n && cap_set_flag(c, CAP_PERMITTED, (int) n, v, CAP_SET) < 0)
+                return error_set(err, errno, "process.capabilities.permitted");
+        n = cap_list(caps->inheritable, caps->n_inheritable, v);
+        if (n && cap_set_flag(c, CAP_INHERITABLE, (int) n, v, CAP_SET) < 0)
+                return error_set(err, errno, "process.capabilities.inheritable");
+        if (cap_set_proc(c) < 0)
+                return error_set(err, errno, "process.capabilities: set effective, permitted and inheritable");
+
+        if (cap_reset_ambient() < 0 && errno != EINVAL)
+                return error_set(err, errno, "process.capabilities.ambient: reset");
+        n = cap_list(caps->ambient, caps->n_ambient, v);
+        for (size_t i = 0; i < n; i++)
+                if (cap_set_ambient(v[i], CAP_SET) < 0)
+                        return error_set(err, errno,
+                                         "process.capabilities.ambient: raise %s (it must be permitted and "
+                                         "inheritable)",
+                                         cap_to_name(v[i]));
+        return 0;
+}
+
+static int change_user(const struct spec_process *p, struct error_info *err)
+{
+        const struct spec_user *u = &p->user;
+        gid_t groups[NGROUPS_MAX];
+        size_t n = u->n_additional_gids < NGROUPS_MAX ? u->n_additional_gids : NGROUPS_MAX;
+
+        for (size_t i = 0; i < n; i++)
+                groups[i] = u->additional_gids[i];
+        if (setgroups(n, groups) < 0)
+                return error_set(err, errno, "process.user.additionalGids: setgroups");
+        if (setresgid(u->gid, u->gid, u->gid) < 0)
+                return error_set(err, errno, "process.user.gid: set gid %u", u->gid);
+        if (setresuid(u->uid, u->uid, u->uid) < 0)
+                return error_set(err, errno, "process.user.uid: set uid %u", u->uid);
+        return 0;
+}
+
+static int change_cwd(const struct spec_process *p, struct error_info *err)
+{
+        char buf[PATH_MAX];
+
+        if (chdir(p->cwd) < 0)
+                return error_set(err, errno, "process.cwd: chdir to '%s'", p->cwd);
+        /* A cwd reached through an fd of ours would sit outside the root (CVE-2024-21626). */
+        if (!getcwd(buf, sizeof buf) || buf[0] != '/')
+                return error_set(err, EPERM, "process.cwd: '%s' is outside the container's root", p->cwd);
+        return 0;
+}
+
+int process_find_executable(const struct spec_process *p, char *buf, size_t size, struct error_info *err)
+{
+        const char *name = p->args[0], *path = DEFAULT_PATH;
+        struct stat st;
+
+        if (strchr(name, '/')) {
+                if (stat(name, &st) < 0)
+                        return error_set(err, errno, "exec '%s'", name);
+                snprintf(buf, size, "%s", name);
+                return 0;
+        }
+        for (size_t i = 0; i < p->n_env; i++)
+                if (!strncmp(p->env[i], "PATH=", 5))
+                        path = p->env[i] + 5;
+        for (const char *dir = path, *end; dir; dir = *end ? end + 1 : NULL) {
+                end = strchrnul(dir, ':');
+                int len = (int) (end - dir);
+                snprintf(buf, size, "%.*s%s%s", len, len ? dir : ".", "/", name);
+                if (stat(buf, &st) == 0 && S_ISREG(st.st_mode) && access(buf, X_OK) == 0)
+                        return 0;
+        }
+        return error_set(err, ENOENT, "exec '%s': executable file not found in $PATH", name);
+}
+
+int process_setup(struct container *c, struct error_info *err)
+{
+        const struct spec_process *p = c->spec->process;
+        int r;
+
+        r = apply_sysctl(c->spec->linux, err);
+        if (r < 0)
+                return r;
+        r = apply_oom_score_adj(p, err);
+        if (r < 0)
+                return r;
+        r = apply_rlimits(p, err);
+        if (r < 0)
+                return r;
+
+        if (p->capabilities) {
+                r = drop_bounding(p->capabilities, err);
+                if (r < 0)
+                        return r;
+                if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+                        return error_set(err, errno, "prctl PR_SET_KEEPCAPS");
+        }
+        r = change_user(p, err);
+        if (r < 0)
+                return r;
+        if (p->capabilities) {
+                (void) prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0); /* cleared by execve anyway */
+                r = set_capabilities(p->capabilities, err);
+                if (r < 0)
+                        return r;
+        }
+        if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+                return error_set(err, errno, "process.noNewPrivileges");
+        umask(p->user.has_umask ? p->user.umask : 022);
+        return change_cwd(p, err);
+}
+
+/* Builds envp: the config's env, plus HOME when it does not set one (as runc). */
+static char **make_env(const struct spec_process *p)
+{
+        static char home[PATH_MAX + 8];
+        char **env = calloc(p->n_env + 2, sizeof *env);
+        bool has_home = false;
+        size_t n = 0;
+
+        if (!env)
+                return p->env;
+        for (size_t i = 0; i < p->n_env; i++) {
+                has_home |= !strncmp(p->env[i], "HOME=", 5);
+                env[n++] = p->env[i];
+        }
+        if (!has_home) {
+                snprintf(home, sizeof home, "HOME=/");
+                _cleanup_fclose_ FILE *f = fopen("/etc/passwd", "re");
+                char line[1024];
+                while (f && fgets(line, sizeof line, f)) {
+                        char *fields[7] = { 0 }, *s = line;
+                        for (int k = 0; k < 7 && s; k++)
+                                fields[k] = strsep(&s, ":");
+                        if (fields[5] && fields[2] && strtoul(fields[2], NULL, 10) == p->user.uid) {
+                                snprintf(home, sizeof home, "HOME=%s", fields[5]);
+                                break;
+                        }
+                }
+                env[n++] = home;
+        }
+        env[n] = NULL;
+        return env;
+}
+
+void process_exec(struct container *c, int sync_fd, const char *path)
+{
+        struct error_info err = { 0 };
+        unsigned first = 3 + (unsigned) c->opts->preserve_fds;
+        sigset_t all;
+
+        /* Preserved fds pass through; everything of ours closes on exec. */
+        for (unsigned fd = 3; fd < first; fd++)
+                (void) fcntl((int) fd, F_SETFD, 0);
+        if (close_range(first, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+                for (int fd = (int) first; fd < 65536; fd++)
+                        (void) fcntl(fd, F_SETFD, FD_CLOEXEC);
+
+        /* husk blocked every signal to forward them; the workload starts with none blocked. */
+        sigemptyset(&all);
+        sigprocmask(SIG_SETMASK, &all, NULL);
+        /* Set by init_main for the set-up only: a detached container outlives husk. */
+        (void) prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+        execve(path, c->spec->process->args, make_env(c->spec->process));
+
+        error_set(&err, errno, "exec '%s'", path);
+        (void) sync_send_error(sync_fd, &err);
+        _exit(127);
+}

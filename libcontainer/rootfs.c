@@ -1,0 +1,640 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The container's mount namespace, set up by its init in this order:
+ *
+ *   1. propagation of "/" (linux.rootfsPropagation, default rslave) so
+ *      nothing we mount reaches the host;
+ *   2. the rootfs bound onto itself (pivot_root needs a mount point);
+ *   3. the mounts of config.json, in order, each target resolved inside the
+ *      rootfs by fd (rootpath.c) and mounted onto that fd;
+ *   4. /dev: the default devices of runtime-linux.md and linux.devices
+ *      (mknod, or bind mounts of the host's nodes in a user namespace), and
+ *      the /dev symlinks;
+ *   5. pivot_root (or MS_MOVE + chroot with --no-pivot);
+ *   6. maskedPaths, readonlyPaths, then root.readonly.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "base/fs.h"
+#include "base/log.h"
+#include "cgroups/cgroup.h"
+#include "internal.h"
+#include "rootpath.h"
+#include "base/banned.h"
+
+#ifndef MS_NOSYMFOLLOW
+#define MS_NOSYMFOLLOW 256
+#endif
+
+/* ---- options ---------------------------------------------------------- */
+
+enum opt_kind { OPT_SET, OPT_CLEAR, OPT_PROPAGATION, OPT_BIND, OPT_RBIND, OPT_UNSUPPORTED };
+
+static const struct {
+        const char *name;
+        enum opt_kind kind;
+        unsigned long flag;
+} mount_option_table[] = {
+        /* keep in sync with specs/features.c: list only what is implemented */
+        { "ro", OPT_SET, MS_RDONLY },
+        { "rw", OPT_CLEAR, MS_RDONLY },
+        { "nosuid", OPT_SET, MS_NOSUID },
+        { "suid", OPT_CLEAR, MS_NOSUID },
+        { "nodev", OPT_SET, MS_NODEV },
+        { "dev", OPT_CLEAR, MS_NODEV },
+        { "noexec", OPT_SET, MS_NOEXEC },
+        { "exec", OPT_CLEAR, MS_NOEXEC },
+        { "sync", OPT_SET, MS_SYNCHRONOUS },
+        { "async", OPT_CLEAR, MS_SYNCHRONOUS },
+        { "dirsync", OPT_SET, MS_DIRSYNC },
+        { "remount", OPT_SET, MS_REMOUNT },
+        { "mand", OPT_SET, MS_MANDLOCK },
+        { "nomand", OPT_CLEAR, MS_MANDLOCK },
+        { "atime", OPT_CLEAR, MS_NOATIME },
+        { "noatime", OPT_SET, MS_NOATIME },
+        { "diratime", OPT_CLEAR, MS_NODIRATIME },
+        { "nodiratime", OPT_SET, MS_NODIRATIME },
+        { "relatime", OPT_SET, MS_RELATIME },
+        { "norelatime", OPT_CLEAR, MS_RELATIME },
+        { "strictatime", OPT_SET, MS_STRICTATIME },
+        { "nostrictatime", OPT_CLEAR, MS_STRICTATIME },
+        { "nosymfollow", OPT_SET, MS_NOSYMFOLLOW },
+        { "symfollow", OPT_CLEAR, MS_NOSYMFOLLOW },
+        { "bind", OPT_BIND, 0 },
+        { "rbind", OPT_RBIND, 0 },
+        { "private", OPT_PROPAGATION, MS_PRIVATE },
+        { "rprivate", OPT_PROPAGATION, MS_PRIVATE | MS_REC },
+        { "shared", OPT_PROPAGATION, MS_SHARED },
+        { "rshared", OPT_PROPAGATION, MS_SHARED | MS_REC },
+        { "slave", OPT_PROPAGATION, MS_SLAVE },
+        { "rslave", OPT_PROPAGATION, MS_SLAVE | MS_REC },
+        { "unbindable", OPT_PROPAGATION, MS_UNBINDABLE },
+        { "runbindable", OPT_PROPAGATION, MS_UNBINDABLE | MS_REC },
+        /* NEEDSWORK: the recursive attributes, idmapped mounts and tmpcopyup (rootfs issue). */
+        { "rro", OPT_UNSUPPORTED, 0 },
+        { "rrw", OPT_UNSUPPORTED, 0 },
+        { "rnosuid", OPT_UNSUPPORTED, 0 },
+        { "rsuid", OPT_UNSUPPORTED, 0 },
+        { "rnodev", OPT_UNSUPPORTED, 0 },
+        { "rdev", OPT_UNSUPPORTED, 0 },
+        { "rnoexec", OPT_UNSUPPORTED, 0 },
+        { "rexec", OPT_UNSUPPORTED, 0 },
+        { "rnodiratime", OPT_UNSUPPORTED, 0 },
+        { "rdiratime", OPT_UNSUPPORTED, 0 },
+        { "rrelatime", OPT_UNSUPPORTED, 0 },
+        { "rnorelatime", OPT_UNSUPPORTED, 0 },
+        { "ratime", OPT_UNSUPPORTED, 0 },
+        { "rnoatime", OPT_UNSUPPORTED, 0 },
+        { "rstrictatime", OPT_UNSUPPORTED, 0 },
+        { "rnostrictatime", OPT_UNSUPPORTED, 0 },
+        { "rnosymfollow", OPT_UNSUPPORTED, 0 },
+        { "rsymfollow", OPT_UNSUPPORTED, 0 },
+        { "idmap", OPT_UNSUPPORTED, 0 },
+        { "ridmap", OPT_UNSUPPORTED, 0 },
+        { "tmpcopyup", OPT_UNSUPPORTED, 0 },
+};
+
+int mount_opts_parse(char *const *options, size_t n, struct mount_opts *ret, struct error_info *err)
+{
+        size_t used = 0;
+
+        memset(ret, 0, sizeof *ret);
+        for (size_t i = 0; i < n; i++) {
+                const char *o = options[i];
+                size_t k;
+
+                for (k = 0; k < ARRAY_SIZE(mount_option_table); k++)
+                        if (!strcmp(o, mount_option_table[k].name))
+                                break;
+                if (k == ARRAY_SIZE(mount_option_table)) {
+                        /* Not a generic option: hand it to the file system. */
+                        int w = snprintf(ret->data + used, sizeof ret->data - used, "%s%s", used ? "," : "", o);
+                        if (w < 0 || (size_t) w >= sizeof ret->data - used)
+                                return error_set(err, E2BIG, "options[%zu]: file system options too long", i);
+                        used += (size_t) w;
+                        continue;
+                }
+                switch (mount_option_table[k].kind) {
+                case OPT_SET:
+                        ret->flags |= mount_option_table[k].flag;
+                        if (mount_option_table[k].flag & (MS_NOATIME | MS_RELATIME | MS_STRICTATIME))
+                                ret->flags &= ~((MS_NOATIME | MS_RELATIME | MS_STRICTATIME) &
+                                                ~mount_option_table[k].flag);
+                        break;
+                case OPT_CLEAR:
+                        ret->flags &= ~mount_option_table[k].flag;
+                        break;
+                case OPT_PROPAGATION:
+                        ret->propagation = mount_option_table[k].flag;
+                        break;
+                case OPT_BIND:
+                        ret->bind = true;
+                        break;
+                case OPT_RBIND:
+                        ret->bind = ret->recursive_bind = true;
+                        break;
+                case OPT_UNSUPPORTED:
+                        return error_set(err, EOPNOTSUPP, "options[%zu]: '%s' is not supported yet", i, o);
+                }
+        }
+        return 0;
+}
+
+/* ---- one mount --------------------------------------------------------- */
+
+/* MS_* per-mount flags → MOUNT_ATTR_* for mount_setattr. */
+static void flags_to_attr(unsigned long flags, struct mount_attr *attr)
+{
+        memset(attr, 0, sizeof *attr);
+        if (flags & MS_RDONLY)
+                attr->attr_set |= MOUNT_ATTR_RDONLY;
+        if (flags & MS_NOSUID)
+                attr->attr_set |= MOUNT_ATTR_NOSUID;
+        if (flags & MS_NODEV)
+                attr->attr_set |= MOUNT_ATTR_NODEV;
+        if (flags & MS_NOEXEC)
+                attr->attr_set |= MOUNT_ATTR_NOEXEC;
+        if (flags & MS_NODIRATIME)
+                attr->attr_set |= MOUNT_ATTR_NODIRATIME;
+        if (flags & MS_NOSYMFOLLOW)
+                attr->attr_set |= MOUNT_ATTR_NOSYMFOLLOW;
+        if (flags & (MS_NOATIME | MS_STRICTATIME | MS_RELATIME)) {
+                attr->attr_clr |= MOUNT_ATTR__ATIME;
+                attr->attr_set |= flags & MS_NOATIME ? MOUNT_ATTR_NOATIME
+                                  : flags & MS_STRICTATIME ? MOUNT_ATTR_STRICTATIME
+                                                           : MOUNT_ATTR_RELATIME;
+        }
+}
+
+/*
+ * Binds source (a host path) onto targetfd: a detached copy of the tree
+ * (open_tree), its attributes set while nobody can see it (mount_setattr),
+ * then attached in one step (move_mount).
+ */
+static int bind_onto(int srcdirfd, const char *source, int targetfd, const struct mount_opts *mo,
+                     bool recursive_attr)
+{
+        unsigned tree_flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (mo->recursive_bind ? AT_RECURSIVE : 0);
+        struct mount_attr attr;
+
+        if (!*source)
+                tree_flags |= AT_EMPTY_PATH;
+        _cleanup_close_ int tree = open_tree(srcdirfd, source, tree_flags);
+        if (tree < 0)
+                return -errno;
+        flags_to_attr(mo->flags, &attr);
+        if ((attr.attr_set || attr.attr_clr) &&
+            mount_setattr(tree, "", AT_EMPTY_PATH | (recursive_attr ? AT_RECURSIVE : 0), &attr, sizeof attr) < 0)
+                return -errno;
+        if (move_mount(tree, "", targetfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+                return -errno;
+        return 0;
+}
+
+static int apply_propagation(int rootfd, const char *dest, unsigned long propagation)
+{
+        char p[64];
+
+        if (!propagation)
+                return 0;
+        /* Reopen: the new mount sits on top of the fd we mounted onto. */
+        _cleanup_close_ int fd = root_open(rootfd, dest, O_PATH);
+        if (fd < 0)
+                return fd;
+        if (mount(NULL, fd_path(fd, p, sizeof p), NULL, propagation, NULL) < 0)
+                return -errno;
+        return 0;
+}
+
+/* The file systems of cgroup v1 (and the unified one on hybrid hosts), one per hierarchy. */
+static int mount_cgroup_v1(int rootfd, const char *dest, unsigned long flags, struct error_info *err)
+{
+        char buf[4096], p[64], sub[PATH_MAX];
+        ssize_t n = read_file_at(AT_FDCWD, "/proc/self/cgroup", buf, sizeof buf);
+        int r;
+
+        if (n < 0)
+                return error_set(err, (int) -n, "read /proc/self/cgroup");
+
+        _cleanup_close_ int fd = root_mkdir_p(rootfd, dest, 0755);
+        if (fd < 0)
+                return error_set(err, -fd, "create '%s' in the rootfs", dest);
+        if (mount("tmpfs", fd_path(fd, p, sizeof p), "tmpfs", flags & ~MS_RDONLY, "mode=755") < 0)
+                return error_set(err, errno, "mount tmpfs on '%s'", dest);
+
+        for (char *line = buf, *nl; *line; line = nl + 1) {
+                char *controllers, *name, *type = "cgroup";
+                const char *data;
+
+                nl = strchr(line, '\n');
+                if (!nl)
+                        break;
+                *nl = '\0';
+                controllers = strchr(line, ':');
+                if (!controllers)
+                        continue;
+                controllers++;
+                char *end = strchr(controllers, ':');
+                if (!end)
+                        continue;
+                *end = '\0';
+                if (!*controllers) {
+                        type = "cgroup2";
+                        name = "unified";
+                        data = NULL;
+                } else if (!strncmp(controllers, "name=", 5)) {
+                        name = controllers + 5;
+                        data = controllers; /* "name=systemd" */
+                } else {
+                        name = controllers;
+                        data = controllers;
+                }
+                snprintf(sub, sizeof sub, "%s/%s", dest, name);
+                _cleanup_close_ int subfd = root_mkdir_p(rootfd, sub, 0755);
+                if (subfd < 0)
+                        return error_set(err, -subfd, "create '%s' in the rootfs", sub);
+                if (mount("cgroup", fd_path(subfd, p, sizeof p), type, flags, data) < 0)
+                        return error_set(err, errno, "mount %s '%s' on '%s'", type, controllers, sub);
+        }
+        if (flags & MS_RDONLY) {
+                r = root_open(rootfd, dest, O_PATH);
+                if (r < 0)
+                        return error_set(err, -r, "open '%s'", dest);
+                _cleanup_close_ int top = r;
+                struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+                if (mount_setattr(top, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0)
+                        return error_set(err, errno, "make '%s' read-only", dest);
+        }
+        return 0;
+}
+
+static enum cgroup_mode host_cgroup_mode(void)
+{
+        enum cgroup_mode mode = CGROUP_MODE_V2;
+
+        (void) cgroup_detect(&mode, NULL); /* a host we cannot read: try cgroup2 */
+        return mode;
+}
+
+static int mount_one(struct container *c, int rootfd, int bundlefd, const struct spec_mount *m,
+                     struct error_info *err)
+{
+        const char *type = m->type ? m->type : "";
+        const char *source = m->source ? m->source : "";
+        struct mount_opts mo;
+        struct stat st;
+        char p[64];
+        int r;
+
+        r = mount_opts_parse(m->options, m->n_options, &mo, err);
+        if (r < 0)
+                return r;
+        if (!strcmp(type, "bind"))
+                mo.bind = true;
+
+        if (mo.bind) {
+                /* Sources are host paths from the trusted config; relative ones are in the bundle. */
+                if (fstatat(bundlefd, source, &st, 0) < 0)
+                        return error_set(err, errno, "bind source '%s'", source);
+                _cleanup_close_ int fd = S_ISDIR(st.st_mode) ? root_mkdir_p(rootfd, m->destination, 0755)
+                                                             : root_mkfile(rootfd, m->destination, 0644);
+                if (fd < 0)
+                        return error_set(err, -fd, "create '%s' in the rootfs", m->destination);
+                r = bind_onto(bundlefd, source, fd, &mo, false);
+                if (r < 0)
+                        return error_set(err, -r, "bind '%s' on '%s'", source, m->destination);
+        } else if (!strcmp(type, "cgroup") && host_cgroup_mode() != CGROUP_MODE_V2) {
+                r = mount_cgroup_v1(rootfd, m->destination, mo.flags, err);
+                if (r < 0)
+                        return r;
+        } else {
+                if (!strcmp(type, "cgroup"))
+                        type = "cgroup2";
+                _cleanup_close_ int fd = root_mkdir_p(rootfd, m->destination, 0755);
+                if (fd < 0)
+                        return error_set(err, -fd, "create '%s' in the rootfs", m->destination);
+                if (mount(*source ? source : type, fd_path(fd, p, sizeof p), type, mo.flags,
+                          mo.data[0] ? mo.data : NULL) < 0) {
+                        r = errno;
+                        /* A user namespace that does not own the network namespace cannot mount sysfs. */
+                        if (!strcmp(type, "sysfs") && (r == EPERM || r == EBUSY) && c->new_userns) {
+                                mo.recursive_bind = true;
+                                if (bind_onto(AT_FDCWD, "/sys", fd, &mo, false) == 0)
+                                        return 0;
+                        }
+                        return error_set(err, r, "mount %s on '%s'", type, m->destination);
+                }
+        }
+        r = apply_propagation(rootfd, m->destination, mo.propagation);
+        if (r < 0)
+                return error_set(err, -r, "set propagation of '%s'", m->destination);
+        return 0;
+}
+
+/* ---- /dev ------------------------------------------------------------ */
+
+static const struct spec_device default_devices[] = {
+        { .type = "c", .path = "/dev/null", .major = 1, .minor = 3 },
+        { .type = "c", .path = "/dev/zero", .major = 1, .minor = 5 },
+        { .type = "c", .path = "/dev/full", .major = 1, .minor = 7 },
+        { .type = "c", .path = "/dev/random", .major = 1, .minor = 8 },
+        { .type = "c", .path = "/dev/urandom", .major = 1, .minor = 9 },
+        { .type = "c", .path = "/dev/tty", .major = 5, .minor = 0 },
+};
+
+static mode_t device_type(const char *t)
+{
+        switch (t[0]) {
+        case 'b':
+                return S_IFBLK;
+        case 'p':
+                return S_IFIFO;
+        default:
+                return S_IFCHR; /* "c" and "u" */
+        }
+}
+
+static int create_device(struct container *c, int rootfd, const struct spec_device *d, struct error_info *err)
+{
+        mode_t mode = (d->has_file_mode ? d->file_mode : 0666) & 07777;
+        const char *base;
+        int r;
+
+        _cleanup_close_ int parentfd = root_open_parent(rootfd, d->path, 1, &base);
+        if (parentfd < 0)
+                return error_set(err, -parentfd, "create the directory of device '%s'", d->path);
+
+        if (c->new_userns) {
+                /* mknod is not allowed in a user namespace: bind the host's node instead. */
+                struct mount_opts mo = { .bind = true };
+                _cleanup_close_ int fd = root_mkfile(rootfd, d->path, 0600);
+                if (fd < 0)
+                        return error_set(err, -fd, "create device '%s'", d->path);
+                r = bind_onto(AT_FDCWD, d->path, fd, &mo, false);
+                if (r < 0)
+                        return error_set(err, -r, "bind device '%s' from the host", d->path);
+                return 0;
+        }
+
+        dev_t dev = makedev((unsigned) d->major, (unsigned) d->minor);
+        if (mknodat(parentfd, base, mode | device_type(d->type), dev) < 0) {
+                if (errno != EEXIST)
+                        return error_set(err, errno, "mknod '%s'", d->path);
+                /* Replace whatever the image has there (never follows a symlink: unlinkat). */
+                if (unlinkat(parentfd, base, 0) < 0 || mknodat(parentfd, base, mode | device_type(d->type), dev) < 0)
+                        return error_set(err, errno, "mknod '%s'", d->path);
+        }
+        if (fchmodat(parentfd, base, mode, AT_SYMLINK_NOFOLLOW) < 0 && errno != EOPNOTSUPP)
+                return error_set(err, errno, "chmod device '%s'", d->path);
+        if (fchownat(parentfd, base, d->has_uid ? d->uid : 0, d->has_gid ? d->gid : 0, AT_SYMLINK_NOFOLLOW) < 0)
+                return error_set(err, errno, "chown device '%s'", d->path);
+        return 0;
+}
+
+static int create_dev_symlinks(int rootfd, struct error_info *err)
+{
+        static const struct {
+                const char *target, *name;
+        } links[] = {
+                { "/proc/self/fd", "fd" },         { "/proc/self/fd/0", "stdin" },
+                { "/proc/self/fd/1", "stdout" },   { "/proc/self/fd/2", "stderr" },
+        };
+        _cleanup_close_ int devfd = root_mkdir_p(rootfd, "/dev", 0755);
+
+        if (devfd < 0)
+                return error_set(err, -devfd, "open /dev in the rootfs");
+        for (size_t i = 0; i < ARRAY_SIZE(links); i++)
+                if (symlinkat(links[i].target, devfd, links[i].name) < 0 && errno != EEXIST)
+                        return error_set(err, errno, "symlink /dev/%s", links[i].name);
+        if (access("/proc/kcore", F_OK) == 0 && symlinkat("/proc/kcore", devfd, "core") < 0 && errno != EEXIST)
+                return error_set(err, errno, "symlink /dev/core");
+        /* /dev/ptmx is the one of the container's devpts instance. */
+        if (unlinkat(devfd, "ptmx", 0) < 0 && errno != ENOENT)
+                return error_set(err, errno, "remove /dev/ptmx");
+        if (symlinkat("pts/ptmx", devfd, "ptmx") < 0)
+                return error_set(err, errno, "symlink /dev/ptmx");
+        return 0;
+}
+
+static bool dev_is_bind_mounted(const struct spec *s)
+{
+        for (size_t i = 0; i < s->n_mounts; i++) {
+                const struct spec_mount *m = &s->mounts[i];
+                if (strcmp(m->destination, "/dev") != 0)
+                        continue;
+                if (m->type && !strcmp(m->type, "bind"))
+                        return true;
+                for (size_t k = 0; k < m->n_options; k++)
+                        if (!strcmp(m->options[k], "bind") || !strcmp(m->options[k], "rbind"))
+                                return true;
+        }
+        return false;
+}
+
+static int setup_dev(struct container *c, int rootfd, struct error_info *err)
+{
+        const struct spec_linux *lx = c->spec->linux;
+        int r;
+
+        if (dev_is_bind_mounted(c->spec))
+                return 0;
+        for (size_t i = 0; i < ARRAY_SIZE(default_devices); i++) {
+                bool overridden = false;
+                for (size_t k = 0; lx && k < lx->n_devices; k++)
+                        if (!strcmp(lx->devices[k].path, default_devices[i].path))
+                                overridden = true;
+                if (overridden)
+                        continue;
+                r = create_device(c, rootfd, &default_devices[i], err);
+                if (r < 0)
+                        return r;
+        }
+        for (size_t k = 0; lx && k < lx->n_devices; k++) {
+                r = create_device(c, rootfd, &lx->devices[k], err);
+                if (r < 0)
+                        return error_prefix(err, r, "linux.devices[%zu]", k);
+        }
+        return create_dev_symlinks(rootfd, err);
+}
+
+/* ---- pivot_root and after ------------------------------------------------ */
+
+static int enter_rootfs(struct container *c, int rootfd, struct error_info *err)
+{
+        if (fchdir(rootfd) < 0)
+                return error_set(err, errno, "chdir to the rootfs '%s'", c->rootfs);
+
+        if (c->opts->no_pivot) {
+                /* For roots that cannot pivot (an initramfs): move the rootfs over "/" and chroot. */
+                if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
+                        return error_set(err, errno, "move the rootfs '%s' to /", c->rootfs);
+                if (chroot(".") < 0)
+                        return error_set(err, errno, "chroot to the rootfs '%s'", c->rootfs);
+        } else {
+                if (syscall(SYS_pivot_root, ".", ".") < 0)
+                        return error_set(err, errno, "pivot_root to '%s'", c->rootfs);
+                /* The old root is now stacked on "."; detach it without telling the host. */
+                if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+                        return error_set(err, errno, "make the old root a slave");
+                if (umount2(".", MNT_DETACH) < 0)
+                        return error_set(err, errno, "detach the old root");
+        }
+        if (chdir("/") < 0)
+                return error_set(err, errno, "chdir /");
+        return 0;
+}
+
+/* /dev/null of the container, checked to be the real one (char 1:3) by its inode. */
+static int open_verified_null(int rootfd)
+{
+        struct stat st;
+        _cleanup_close_ int fd = root_open(rootfd, "/dev/null", O_PATH | O_NOFOLLOW);
+
+        if (fd < 0)
+                return fd;
+        if (fstat(fd, &st) < 0)
+                return -errno;
+        if (!S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3))
+                return -EPERM;
+        return TAKE_FD(fd);
+}
+
+static int mask_paths(struct container *c, int rootfd, struct error_info *err)
+{
+        const struct spec_linux *lx = c->spec->linux;
+        _cleanup_close_ int nullfd = -EBADF;
+        struct mount_opts mo = { .bind = true };
+        struct stat st;
+        char p[64];
+        int r;
+
+        for (size_t i = 0; lx && i < lx->n_masked_paths; i++) {
+                const char *path = lx->masked_paths[i];
+                _cleanup_close_ int fd = root_open(rootfd, path, O_PATH | O_NOFOLLOW);
+                if (fd == -ENOENT)
+                        continue;
+                if (fd < 0 || fstat(fd, &st) < 0)
+                        return error_set(err, fd < 0 ? -fd : errno, "linux.maskedPaths[%zu]: open '%s'", i, path);
+                if (S_ISDIR(st.st_mode)) {
+                        if (mount("tmpfs", fd_path(fd, p, sizeof p), "tmpfs", MS_RDONLY, NULL) < 0)
+                                return error_set(err, errno, "linux.maskedPaths[%zu]: mask '%s'", i, path);
+                        continue;
+                }
+                if (nullfd < 0) {
+                        nullfd = open_verified_null(rootfd);
+                        if (nullfd < 0)
+                                return error_set(err, -nullfd, "linux.maskedPaths: /dev/null is not char 1:3");
+                }
+                r = bind_onto(nullfd, "", fd, &mo, false);
+                if (r < 0)
+                        return error_set(err, -r, "linux.maskedPaths[%zu]: mask '%s'", i, path);
+        }
+        return 0;
+}
+
+static int readonly_paths(struct container *c, int rootfd, struct error_info *err)
+{
+        const struct spec_linux *lx = c->spec->linux;
+        struct mount_opts mo = { .bind = true, .recursive_bind = true, .flags = MS_RDONLY };
+        int r;
+
+        for (size_t i = 0; lx && i < lx->n_readonly_paths; i++) {
+                const char *path = lx->readonly_paths[i];
+                _cleanup_close_ int fd = root_open(rootfd, path, O_PATH | O_NOFOLLOW);
+                if (fd == -ENOENT)
+                        continue;
+                if (fd < 0)
+                        return error_set(err, -fd, "linux.readonlyPaths[%zu]: open '%s'", i, path);
+                /* A read-only copy of the path's own tree, stacked onto it. */
+                r = bind_onto(fd, "", fd, &mo, true);
+                if (r < 0)
+                        return error_set(err, -r, "linux.readonlyPaths[%zu]: make '%s' read-only", i, path);
+        }
+        return 0;
+}
+
+static unsigned long root_propagation(const struct spec *s)
+{
+        static const struct {
+                const char *name;
+                unsigned long flags;
+        } table[] = {
+                { "shared", MS_SHARED },         { "rshared", MS_SHARED | MS_REC },
+                { "slave", MS_SLAVE },           { "rslave", MS_SLAVE | MS_REC },
+                { "private", MS_PRIVATE },       { "rprivate", MS_PRIVATE | MS_REC },
+                { "unbindable", MS_UNBINDABLE }, { "runbindable", MS_UNBINDABLE | MS_REC },
+        };
+        const char *p = s->linux ? s->linux->rootfs_propagation : NULL;
+
+        for (size_t i = 0; p && i < ARRAY_SIZE(table); i++)
+                if (!strcmp(p, table[i].name))
+                        return table[i].flags;
+        return MS_SLAVE | MS_REC;
+}
+
+int rootfs_setup(struct container *c, struct error_info *err)
+{
+        const struct spec *s = c->spec;
+        int r;
+
+        /* 1. Nothing below may propagate back to the host. */
+        if (mount(NULL, "/", NULL, root_propagation(s), NULL) < 0)
+                return error_set(err, errno, "linux.rootfsPropagation: set propagation of /");
+
+        /* 2. pivot_root needs the new root to be a mount point. */
+        if (mount(c->rootfs, c->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+                return error_set(err, errno, "bind the rootfs '%s' onto itself", c->rootfs);
+        _cleanup_close_ int rootfd = open(c->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (rootfd < 0)
+                return error_set(err, errno, "open the rootfs '%s'", c->rootfs);
+        _cleanup_close_ int bundlefd = open(c->bundle, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (bundlefd < 0)
+                return error_set(err, errno, "open the bundle '%s'", c->bundle);
+
+        /* 3. */
+        for (size_t i = 0; i < s->n_mounts; i++) {
+                r = mount_one(c, rootfd, bundlefd, &s->mounts[i], err);
+                if (r < 0)
+                        return error_prefix(err, r, "mounts[%zu] ('%s')", i, s->mounts[i].destination);
+                log_debug("mounted %s on %s", s->mounts[i].type ? s->mounts[i].type : "bind",
+                          s->mounts[i].destination);
+        }
+
+        /* 4. */
+        r = setup_dev(c, rootfd, err);
+        if (r < 0)
+                return r;
+
+        /* 5. */
+        r = enter_rootfs(c, rootfd, err);
+        if (r < 0)
+                return r;
+        rootfd = safe_close(rootfd);
+        rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (rootfd < 0)
+                return error_set(err, errno, "open / after pivot_root");
+
+        /* 6. */
+        r = mask_paths(c, rootfd, err);
+        if (r < 0)
+                return r;
+        r = readonly_paths(c, rootfd, err);
+        if (r < 0)
+                return r;
+        if (s->root_readonly) {
+                struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+                if (mount_setattr(rootfd, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0)
+                        return error_set(err, errno, "root.readonly: make / read-only");
+        }
+        return 0;
+}

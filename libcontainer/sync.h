@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/*
+ * The sync protocol between husk (the parent) and the container's init (the
+ * child), over a SOCK_SEQPACKET socketpair.  Every message is one struct
+ * sync_msg.  The child's end is O_CLOEXEC: when its execve() succeeds the
+ * parent reads end-of-file, which is how it learns that the workload runs.
+ *
+ * The sync points, numbered as in the comments on both sides:
+ *
+ *   sync 1  parent → child  SYNC_GO: id maps written, cgroup entered; the
+ *                           child may set itself up.
+ *           (join path only, between 1 and 2:
+ *            child → parent SYNC_USERMAP_REQ, parent → child SYNC_USERMAP_ACK
+ *            when the child made its user namespace with unshare();
+ *            child → parent SYNC_INIT_PID when the child forked the
+ *            container's init into a new pid namespace.)
+ *   sync 2  child → parent  SYNC_READY: namespaces, rootfs, process set up;
+ *                           the child waits.
+ *   sync 3  parent → child  SYNC_START: state.json written; exec now.
+ *
+ * At any point the child may send SYNC_ERROR with the error that stopped it
+ * and exit; the parent reports that error.
+ */
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "base/error.h"
+
+enum sync_type {
+        SYNC_GO = 1,
+        SYNC_USERMAP_REQ,
+        SYNC_USERMAP_ACK,
+        SYNC_INIT_PID,
+        SYNC_READY,
+        SYNC_START,
+        SYNC_ERROR,
+};
+
+struct sync_msg {
+        uint32_t type; /* enum sync_type */
+        int32_t pid;
+        struct error_info err;
+};
+
+/* Sends a message of type with pid; returns 0 or -errno. */
+int sync_send(int fd, enum sync_type type, pid_t pid);
+
+/* Sends SYNC_ERROR carrying err. */
+int sync_send_error(int fd, const struct error_info *err);
+
+/*
+ * Receives one message.  Returns 1 on a message, 0 on end-of-file (the peer
+ * exec'd or exited), -errno on failure.
+ */
+int sync_recv(int fd, struct sync_msg *ret);
+
+/* Receives a message and checks it is of type want.  SYNC_ERROR → its errnum
+ * and err filled; EOF → -EPIPE with a message naming the step. */
+int sync_expect(int fd, enum sync_type want, struct sync_msg *ret, struct error_info *err);

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/*
+ * state.json: the OCI state of a container (runtime.md) plus the facts husk
+ * needs to find it again from another process.  Status is not stored: it is
+ * derived from the facts by libcontainer (state.c).
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "specs/spec.h"
+
+struct error_info;
+
+struct spec_state {
+        char *id;
+        char *status; /* only for output */
+        pid_t pid;
+        char *bundle;
+        char *rootfs;
+        char *created; /* RFC 3339, nanoseconds */
+        char *owner;
+        struct spec_kv *annotations;
+        size_t n_annotations;
+        /* husk's own facts */
+        unsigned long long start_time; /* of pid, clock ticks since boot */
+        char *cgroup; /* cgroup_serialize() text */
+        bool systemd_cgroup;
+};
+
+/*
+ * Encodes st.  full: with husk's own facts (the file); otherwise the OCI state
+ * that `husk state` prints (ociVersion, id, pid, status, bundle, rootfs,
+ * created, owner, annotations), indented like runc's.
+ */
+int spec_state_encode(const struct spec_state *st, bool full, char **ret);
+int spec_state_decode(const char *json, struct spec_state **ret, struct error_info *err);
+void spec_state_free(struct spec_state *st);
+static inline void spec_state_freep(struct spec_state **st)
+{
+        spec_state_free(*st);
+}
+
+/* The version of the runtime-spec husk implements. */
+#define HUSK_OCI_VERSION "1.3.0"
