@@ -33,13 +33,13 @@ int container_id_check(const char *id, struct error_info *err)
         size_t n = id ? strlen(id) : 0;
 
         if (n == 0 || n > 1024)
-                return error_set(err, EINVAL, "invalid container id '%s': must be 1 to 1024 characters", id ? id : "");
+                return error_set_reason(err, EINVAL, "invalid container id '%s': must be 1 to 1024 characters", id ? id : "");
         for (size_t i = 0; i < n; i++) {
                 char ch = id[i];
                 bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
                           (i > 0 && strchr("_.+-", ch));
                 if (!ok)
-                        return error_set(err, EINVAL,
+                        return error_set_reason(err, EINVAL,
                                          "invalid container id '%s': use letters, digits and _.+- (not first)", id);
         }
         return 0;
@@ -54,7 +54,7 @@ static int check_supported(const struct spec *s, struct error_info *err)
 #define REFUSE(cond, field)                                                                                  \
         do {                                                                                                 \
                 if (cond)                                                                                    \
-                        return error_set(err, EOPNOTSUPP, "config.json: %s: not supported by this husk yet", \
+                        return error_set_reason(err, EOPNOTSUPP, "config.json: %s: not supported by this husk yet", \
                                          field);                                                             \
         } while (0)
 
@@ -443,7 +443,7 @@ int container_kill(const char *root, const char *id, int sig, bool all, struct e
         if (all)
                 return signal_all(st, sig, err);
         if (state_status(fd, st) == STATUS_STOPPED)
-                return error_set(err, ESRCH, "container '%s' is not running", id);
+                return error_set_reason(err, ESRCH, "container '%s' is not running", id);
         _cleanup_close_ int pidfd = open_init(st);
         if (pidfd < 0)
                 return error_set(err, -pidfd, "container '%s' is not running", id);
@@ -464,7 +464,7 @@ int container_delete(const char *root, const char *id, bool force, struct error_
         enum container_status s = state_status(fd, st);
         if (s != STATUS_STOPPED) {
                 if (!force)
-                        return error_set(err, EBUSY, "cannot delete container '%s' that is not stopped: %s", id,
+                        return error_set_reason(err, EBUSY, "cannot delete container '%s' that is not stopped: %s", id,
                                          container_status_name(s));
                 _cleanup_close_ int pidfd = open_init(st);
                 if (pidfd >= 0) {

@@ -6,9 +6,9 @@
  *   sync 1: wait for the parent (id maps, cgroup)
  *   join path: join namespaces (user first), unshare the new ones, fork
  *              the init into a new pid namespace
+ *   time namespace and its offsets (entered at execve), oom_score_adj
  *   become root of the user namespace
  *   cgroup namespace (after the parent moved us: our cgroup is its root)
- *   time namespace and its offsets (entered at execve)
  *   hostname, domainname, loopback up
  *   rootfs: mounts, devices, pivot_root, masked/read-only paths
  *   process: sysctl, rlimits, user, capabilities, no_new_privs, cwd
@@ -117,6 +117,22 @@ static int init_run(struct container *c, int fd, char *exe, size_t exe_size, str
                         return r;
         }
 
+        /*
+         * Before the uid change below: changing credentials makes us
+         * non-dumpable, and then /proc/self belongs to an id the user
+         * namespace does not map.
+         */
+        if (c->new_timens) {
+                if (unshare(CLONE_NEWTIME) < 0)
+                        return error_set(err, errno, "unshare the time namespace");
+                r = ns_write_time_offsets(c->procfd, c->spec->linux, err);
+                if (r < 0)
+                        return error_prefix(err, r, "linux.timeOffsets");
+        }
+        r = process_set_oom_score_adj(c->procfd, c->spec->process, err);
+        if (r < 0)
+                return r;
+
         if (c->new_userns) {
                 /* Files we create must belong to the container's root, not an unmapped id. */
                 if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
@@ -127,14 +143,6 @@ static int init_run(struct container *c, int fd, char *exe, size_t exe_size, str
 
         if (c->new_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
                 return error_set(err, errno, "unshare the cgroup namespace");
-
-        if (c->new_timens) {
-                if (unshare(CLONE_NEWTIME) < 0)
-                        return error_set(err, errno, "unshare the time namespace");
-                r = ns_write_time_offsets(c->procfd, c->spec->linux, err);
-                if (r < 0)
-                        return error_prefix(err, r, "linux.timeOffsets");
-        }
 
         r = set_names(c->spec, err);
         if (r < 0)

@@ -63,6 +63,8 @@ int mount_opts_parse(char *const *options, size_t n, struct mount_opts *ret, str
 
 /* process.c: the workload's process, run by the child after pivot_root. */
 int process_setup(struct container *c, struct error_info *err);
+/* Writes process.oomScoreAdj through procfd; done early, while /proc/self is still ours. */
+int process_set_oom_score_adj(int procfd, const struct spec_process *p, struct error_info *err);
 int process_find_executable(const struct spec_process *p, char *buf, size_t size, struct error_info *err);
 __attribute__((noreturn)) void process_exec(struct container *c, int sync_fd, const char *path);
 

@@ -3,7 +3,7 @@
  * The workload's process, set up by the container's init after pivot_root,
  * in this order (each step needs the privileges the next one gives up):
  *
- *   sysctl, oom_score_adj, rlimits      (need root in the container)
+ *   sysctl, rlimits                     (need root in the container)
  *   bounding set                        (needs CAP_SETPCAP)
  *   groups, gid, uid                    (PR_SET_KEEPCAPS keeps the caps)
  *   effective/permitted/inheritable, ambient capabilities
@@ -52,14 +52,14 @@ static int apply_sysctl(const struct spec_linux *lx, struct error_info *err)
         return 0;
 }
 
-static int apply_oom_score_adj(const struct spec_process *p, struct error_info *err)
+int process_set_oom_score_adj(int procfd, const struct spec_process *p, struct error_info *err)
 {
         char buf[16];
 
         if (!p->has_oom_score_adj)
                 return 0;
         snprintf(buf, sizeof buf, "%d", p->oom_score_adj);
-        int r = write_file_at(AT_FDCWD, "/proc/self/oom_score_adj", buf);
+        int r = write_file_at(procfd, "self/oom_score_adj", buf);
         if (r < 0)
                 return error_set(err, -r, "process.oomScoreAdj: set %d", p->oom_score_adj);
         return 0;
@@ -175,7 +175,7 @@ static int change_cwd(const struct spec_process *p, struct error_info *err)
                 return error_set(err, errno, "process.cwd: chdir to '%s'", p->cwd);
         /* A cwd reached through an fd of ours would sit outside the root (CVE-2024-21626). */
         if (!getcwd(buf, sizeof buf) || buf[0] != '/')
-                return error_set(err, EPERM, "process.cwd: '%s' is outside the container's root", p->cwd);
+                return error_set_reason(err, EPERM, "process.cwd: '%s' is outside the container's root", p->cwd);
         return 0;
 }
 
@@ -200,7 +200,7 @@ int process_find_executable(const struct spec_process *p, char *buf, size_t size
                 if (stat(buf, &st) == 0 && S_ISREG(st.st_mode) && access(buf, X_OK) == 0)
                         return 0;
         }
-        return error_set(err, ENOENT, "exec '%s': executable file not found in $PATH", name);
+        return error_set_reason(err, ENOENT, "exec '%s': executable file not found in $PATH", name);
 }
 
 int process_setup(struct container *c, struct error_info *err)
@@ -209,9 +209,6 @@ int process_setup(struct container *c, struct error_info *err)
         int r;
 
         r = apply_sysctl(c->spec->linux, err);
-        if (r < 0)
-                return r;
-        r = apply_oom_score_adj(p, err);
         if (r < 0)
                 return r;
         r = apply_rlimits(p, err);

@@ -610,6 +610,11 @@ int rootfs_setup(struct container *c, struct error_info *err)
                           s->mounts[i].destination);
         }
 
+        /* runc creates a missing cwd; do it here, as root, before the user changes. */
+        _cleanup_close_ int cwdfd = root_mkdir_p(rootfd, s->process->cwd, 0755);
+        if (cwdfd < 0 && cwdfd != -ENOTDIR && cwdfd != -EEXIST)
+                return error_set(err, -cwdfd, "process.cwd: create '%s'", s->process->cwd);
+
         /* 4. */
         r = setup_dev(c, rootfd, err);
         if (r < 0)

@@ -49,7 +49,7 @@ int state_dir_create(const char *root, const char *id, struct error_info *err)
                 return error_set(err, errno, "open state root '%s'", root);
         if (mkdirat(rootfd, id, 0700) < 0) {
                 if (errno == EEXIST)
-                        return error_set(err, EEXIST, "container '%s' already exists", id);
+                        return error_set_reason(err, EEXIST, "container '%s' already exists", id);
                 return error_set(err, errno, "create state directory '%s/%s'", root, id);
         }
         _cleanup_close_ int fd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -70,7 +70,7 @@ int state_dir_open(const char *root, const char *id, struct error_info *err)
                                             : openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0) {
                 if (rootfd < 0 || errno == ENOENT)
-                        return error_set(err, ENOENT, "container '%s' does not exist", id);
+                        return error_set_reason(err, ENOENT, "container '%s' does not exist", id);
                 return error_set(err, errno, "open state directory '%s/%s'", root, id);
         }
         int r = lock_dir(fd, id, err);
@@ -109,7 +109,7 @@ int state_read(int dirfd, struct spec_state **ret, struct error_info *err)
         int r = read_file_alloc(dirfd, "state.json", &json, NULL);
 
         if (r == -ENOENT)
-                return error_set(err, ENOENT, "container is still being created (no state.json)");
+                return error_set_reason(err, ENOENT, "container is still being created (no state.json)");
         if (r < 0)
                 return error_set(err, -r, "read state.json");
         return spec_state_decode(json, ret, err);

@@ -76,7 +76,7 @@ int sync_expect(int fd, enum sync_type want, struct sync_msg *ret, struct error_
         if (r < 0)
                 return error_set(err, -r, "read from container init (waiting for '%s')", sync_name(want));
         if (r == 0)
-                return error_set(err, EPIPE, "container init exited before '%s'", sync_name(want));
+                return error_set_reason(err, EPIPE, "container init exited before '%s'", sync_name(want));
         if (ret->type == SYNC_ERROR) {
                 if (err)
                         *err = ret->err;

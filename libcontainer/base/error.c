@@ -13,6 +13,22 @@ int error_set(struct error_info *err, int errnum, const char *fmt, ...)
         assert(errnum > 0);
         if (err) {
                 err->errnum = errnum;
+                err->has_reason = 0;
+                va_start(ap, fmt);
+                vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+                va_end(ap);
+        }
+        return -errnum;
+}
+
+int error_set_reason(struct error_info *err, int errnum, const char *fmt, ...)
+{
+        va_list ap;
+
+        assert(errnum > 0);
+        if (err) {
+                err->errnum = errnum;
+                err->has_reason = 1;
                 va_start(ap, fmt);
                 vsnprintf(err->msg, sizeof err->msg, fmt, ap);
                 va_end(ap);
@@ -45,13 +61,14 @@ void error_clear(struct error_info *err)
         if (!err)
                 return;
         err->errnum = 0;
+        err->has_reason = 0;
         err->msg[0] = '\0';
 }
 
 const char *error_format(const struct error_info *err, char *buf, size_t size)
 {
         /* Validation messages carry their reason already ("must be ..."). */
-        if (err->errnum == EINVAL && strstr(err->msg, "config.json"))
+        if (err->has_reason || (err->errnum == EINVAL && strstr(err->msg, "config.json")))
                 snprintf(buf, size, "%s", err->msg);
         else if (err->errnum > 0)
                 snprintf(buf, size, "%s: %s", err->msg, strerror(err->errnum));

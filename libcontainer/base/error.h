@@ -15,12 +15,17 @@
 #include <stddef.h>
 
 struct error_info {
-        int errnum;     /* > 0 once set */
+        int errnum; /* > 0 once set */
+        int has_reason; /* msg already says why: print it without strerror(errnum) */
         char msg[1024]; /* "open 'config.json'", no trailing newline */
 };
 
 /* Sets err (when not NULL) and returns -errnum.  errnum must be > 0. */
 int error_set(struct error_info *err, int errnum, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+
+ /* Same, for a message that states its own reason ("container 'x' does not exist"). */
+int error_set_reason(struct error_info *err, int errnum, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
 
 /* Prefixes "fmt: " to the message already in err.  Returns r unchanged. */

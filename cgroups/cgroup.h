@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/*
+ * The container's cgroup: placement only (create, enter, destroy).
+ *
+ * One struct cgroup stands for the container's directory in every cgroup
+ * hierarchy the host has mounted: on a pure v2 host that is one directory
+ * under /sys/fs/cgroup; on a hybrid host one per v1 hierarchy (named ones
+ * such as name=systemd included) plus one in the cgroup2 mount
+ * (/sys/fs/cgroup/unified); on a v1 host one per v1 hierarchy.  The layout
+ * is read from /proc/self/mountinfo (a statfs of /sys/fs/cgroup first, so
+ * that a pure v2 host does not pay for reading mountinfo).
+ *
+ * Ownership: only directories that cgroup_create() made are ever removed.
+ * An existing, empty leaf is reused as runc does, but it is then not ours and
+ * cgroup_destroy() leaves it in place.  The record of what was made travels
+ * through cgroup_serialize() so that another husk process can destroy it.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "base/cleanup.h"
+#include "base/error.h"
+
+struct cgroup;
+
+enum cgroup_mode {
+        CGROUP_MODE_V2,     /* cgroup2 at /sys/fs/cgroup (or only a cgroup2 mount) */
+        CGROUP_MODE_HYBRID, /* v1 hierarchies plus a cgroup2 mount (usually .../unified) */
+        CGROUP_MODE_V1,     /* v1 hierarchies only */
+};
+
+/* Works out the host's layout.  Returns 0, or -ENOENT when no cgroup file system is mounted. */
+int cgroup_detect(enum cgroup_mode *ret, struct error_info *err);
+
+/*
+ * Creates the container's cgroup in every hierarchy, mkdir -p style.
+ *
+ * cgroups_path is linux.cgroupsPath:
+ *   absolute ("/husk/abc")  that path below each hierarchy's mount point;
+ *   relative ("husk/abc")   below the caller's own cgroup in each hierarchy (/proc/self/cgroup);
+ *                           on a pure v2 host below its parent, as runc does, because the
+ *                           caller's own cgroup holds processes and so could not enable
+ *                           controllers for a child (the "no internal processes" rule);
+ *   NULL or ""              as relative, with id as the path.
+ * Components "" and "." are dropped; ".." is refused (EINVAL), as is a path naming no cgroup.
+ * systemd (the "slice:prefix:name" form) is not supported yet: EOPNOTSUPP.
+ *
+ * In a v1 cpuset hierarchy each new directory gets cpuset.cpus and cpuset.mems copied from
+ * its parent, since a task cannot join a cpuset with empty ones (ENOSPC).
+ *
+ * A leaf that already exists and holds processes is refused ("cgroup '...' is already in
+ * use", EBUSY); an existing empty leaf is reused but not marked as ours.
+ *
+ * On success *ret owns the cgroup (cgroup_free()).  On failure every directory made here is
+ * removed again, err names the path and the reason, and -errno is returned.
+ */
+int cgroup_create(const char *cgroups_path, const char *id, bool systemd, struct cgroup **ret,
+                  struct error_info *err);
+
+/*
+ * An O_RDONLY|O_DIRECTORY|O_CLOEXEC fd of the container's cgroup in the cgroup2 hierarchy
+ * (pure v2, or the unified mount on a hybrid host), for clone3's CLONE_INTO_CGROUP.
+ * Borrowed: owned by cg, valid until cgroup_destroy() or cgroup_free().  -EBADF when there is
+ * no cgroup2 hierarchy (v1 host) or the directory is gone.
+ */
+int cgroup_v2_fd(const struct cgroup *cg);
+
+/*
+ * Moves pid (the whole thread group) into the container's cgroup in every hierarchy, by
+ * writing "cgroup.procs"; the cgroup2 one is skipped when entered_v2 (the process was cloned
+ * there with CLONE_INTO_CGROUP).  Stops at the first failure; err names the file and the pid.
+ */
+int cgroup_enter(struct cgroup *cg, pid_t pid, bool entered_v2, struct error_info *err);
+
+/*
+ * Removes the directories cgroup_create() made, in every hierarchy.  The leaf goes first,
+ * together with any sub-cgroups the container made below it (rmdir only; nothing is
+ * killed); while it is busy (EBUSY: tasks still exiting) rmdir is retried for about a
+ * second in all.  Intermediate directories we made are then removed while empty; EBUSY or
+ * ENOTEMPTY there is not an error, since other containers may share them.  A directory
+ * that is already gone counts as removed.  Carries on with the other hierarchies after a
+ * failure; returns 0 or the first -errno, err naming that path.  Calling it again only
+ * retries what is left.
+ */
+int cgroup_destroy(struct cgroup *cg, struct error_info *err);
+
+/* Closes the fds and frees cg; removes nothing.  Accepts NULL. */
+void cgroup_free(struct cgroup *cg);
+DEFINE_CLEANUP_FUNC(struct cgroup *, cgroup_free)
+
+/*
+ * A NUL-terminated text form of cg for state.json, from which cgroup_deserialize() in
+ * another husk process rebuilds it (to enter, list pids, or destroy).  One line per
+ * hierarchy, fields separated by tabs; *ret is malloc'ed.  Returns 0 or -ENOMEM.
+ */
+int cgroup_serialize(const struct cgroup *cg, char **ret);
+
+/*
+ * Parses cgroup_serialize()'s output and opens each hierarchy's mount point and, when it is
+ * still there, the container's directory.  Returns 0, -EINVAL for text that is not ours
+ * (err says which line), or -errno when a mount point cannot be opened.
+ */
+int cgroup_deserialize(const char *s, struct cgroup **ret, struct error_info *err);
+
+/*
+ * The cgroup path as /proc/PID/cgroup shows it, for messages: "/husk-test/abc".  For a
+ * relative cgroupsPath the path can differ between hierarchies; this is the one in the
+ * cgroup2 hierarchy when there is one, else the first v1 hierarchy's.
+ */
+const char *cgroup_path(const struct cgroup *cg);
+
+/*
+ * The pids in the container's cgroup and the sub-cgroups below it, read from cgroup.procs
+ * in the cgroup2 hierarchy when there is one, else the first v1 hierarchy.  *ret is
+ * malloc'ed (NULL when *ret_n is 0).  Returns 0 or -errno.
+ */
+int cgroup_pids(const struct cgroup *cg, pid_t **ret, size_t *ret_n, struct error_info *err);
