@@ -74,3 +74,9 @@ int cgroup_path_parent(const char *path, char **ret);
 
 /* Decodes \ooo octal escapes (mountinfo, and our own serialised form).  In place. */
 void cgroup_unescape(char *s);
+
+/* The container's directory in the v1 hierarchy holding controller (borrowed fd), or -ENOENT. */
+int cgroup_v1_leaf_fd(const struct cgroup *cg, const char *controller);
+
+/* Writes value to cgroup_fd/file in one write(); returns 0 or -errno. */
+int cgroup_write(int cgroup_fd, const char *file, const char *value);

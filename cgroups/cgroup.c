@@ -367,6 +367,26 @@ int cgroup_v2_fd(const struct cgroup *cg)
         return cg->n > 0 && cg->h[0].v2 ? cg->h[0].leaf_fd : -EBADF;
 }
 
+int cgroup_v1_leaf_fd(const struct cgroup *cg, const char *controller)
+{
+        for (size_t i = 0; i < cg->n; i++) {
+                const struct cgroup_hierarchy *h = &cg->h[i];
+                if (h->v2 || h->leaf_fd < 0)
+                        continue;
+                /* "cpu,cpuacct" holds "cpu": match whole names only. */
+                size_t len = strlen(controller);
+                for (const char *p = h->controllers; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+                        if (!strncmp(p, controller, len) && (p[len] == ',' || p[len] == '\0'))
+                                return h->leaf_fd;
+        }
+        return -ENOENT;
+}
+
+int cgroup_write(int cgroup_fd, const char *file, const char *value)
+{
+        return cg_write(cgroup_fd, file, value);
+}
+
 int cgroup_enter(struct cgroup *cg, pid_t pid, bool entered_v2, struct error_info *err)
 {
         char buf[32];

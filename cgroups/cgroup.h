@@ -119,3 +119,17 @@ const char *cgroup_path(const struct cgroup *cg);
  * malloc'ed (NULL when *ret_n is 0).  Returns 0 or -errno.
  */
 int cgroup_pids(const struct cgroup *cg, pid_t **ret, size_t *ret_n, struct error_info *err);
+
+struct spec_device_cgroup;
+struct spec_device;
+
+/*
+ * The device allow-list (linux.resources.devices), applied as runc does: the
+ * config's rules in order, then the devices every container gets (null,
+ * zero, full, random, urandom, tty, ptmx, the ptys, tun, and mknod of any
+ * node), then each linux.devices entry.  v1 and hybrid hosts: the devices
+ * controller's devices.allow/devices.deny.  Pure cgroup v2 needs an eBPF
+ * program, not written yet: -EOPNOTSUPP when there are rules to apply.
+ */
+int cgroup_apply_devices(struct cgroup *cg, const struct spec_device_cgroup *rules, size_t n_rules,
+                         const struct spec_device *devices, size_t n_devices, struct error_info *err);

@@ -123,6 +123,17 @@ static int load_bundle(struct container *c, struct error_info *err)
         return check_supported(c->spec, err);
 }
 
+/* Limits are set before the init is born into the cgroup (placement comes with clone3). */
+static int apply_resources(struct container *c, struct error_info *err)
+{
+        const struct spec_linux *lx = c->spec->linux;
+
+        if (!lx || !lx->resources)
+                return 0;
+        return cgroup_apply_devices(c->cgroup, lx->resources->devices, lx->resources->n_devices, lx->devices,
+                                    lx->n_devices, err);
+}
+
 static int write_pid_file(const char *path, pid_t pid, struct error_info *err)
 {
         char buf[32], dir[PATH_MAX], *slash;
@@ -325,6 +336,9 @@ int container_run(const struct container_opts *o, int *ret_status, struct error_
                 goto fail;
         r = cgroup_create(c.spec->linux ? c.spec->linux->cgroups_path : NULL, o->id, o->systemd_cgroup, &c.cgroup,
                           err);
+        if (r < 0)
+                goto fail;
+        r = apply_resources(&c, err);
         if (r < 0)
                 goto fail;
         r = spawn_plan(&c, err);

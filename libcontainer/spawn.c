@@ -141,19 +141,23 @@ static int finish_join_path(struct container *c, struct error_info *err)
                         return error_set(err, EPIPE, "container init exited during set-up");
                 switch ((enum sync_type) m.type) {
                 case SYNC_USERMAP_REQ:
-                        r = ns_write_id_maps(c->procfd, m.pid, c->spec->linux, err);
+                        /* The stage child made the user namespace: it is our direct child. */
+                        r = ns_write_id_maps(c->procfd, c->stage_pid, c->spec->linux, err);
                         if (r < 0)
                                 return r;
                         r = sync_send(c->sync_fd, SYNC_USERMAP_ACK, 0);
                         if (r < 0)
                                 return error_set(err, -r, "write to container init");
-                        break;
+                        continue;
                 case SYNC_INIT_PID:
                         /* The init is our child too (CLONE_PARENT); track it from now on. */
                         c->pid = m.pid;
+                        safe_close(c->pidfd);
                         c->pidfd = (int) syscall(SYS_pidfd_open, c->pid, 0);
                         if (c->pidfd < 0)
                                 return error_set(err, errno, "pidfd_open %d", (int) c->pid);
+                        /* The stage child exits right after telling us. */
+                        (void) waitpid(c->stage_pid, NULL, 0);
                         return 0;
                 case SYNC_READY:
                         /* No new pid namespace: the child itself is the init. */
