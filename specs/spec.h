@@ -54,7 +54,7 @@ struct spec_mount {
 /* ---- process --------------------------------------------------------- */
 
 struct spec_rlimit {
-        char *type; /* "RLIMIT_NOFILE" */
+        char *type;   /* "RLIMIT_NOFILE" */
         int resource; /* RLIMIT_* value resolved by the parser */
         uint64_t soft;
         uint64_t hard;
@@ -67,7 +67,8 @@ struct spec_capabilities {
 };
 
 struct spec_scheduler {
-        char *policy; /* SCHED_OTHER, SCHED_FIFO, SCHED_RR, SCHED_BATCH, SCHED_ISO, SCHED_IDLE, SCHED_DEADLINE */
+        char *policy;     /* SCHED_OTHER, SCHED_FIFO, SCHED_RR, SCHED_BATCH, SCHED_ISO, SCHED_IDLE,
+                             SCHED_DEADLINE */
         int policy_value; /* SCHED_* resolved by the parser */
         bool has_nice;
         int32_t nice;
@@ -79,7 +80,7 @@ struct spec_scheduler {
 };
 
 struct spec_io_priority {
-        char *class; /* IOPRIO_CLASS_RT, IOPRIO_CLASS_BE, IOPRIO_CLASS_IDLE */
+        char *class;     /* IOPRIO_CLASS_RT, IOPRIO_CLASS_BE, IOPRIO_CLASS_IDLE */
         int class_value; /* IOPRIO_CLASS_* value resolved by the parser */
         int32_t priority;
 };
@@ -174,8 +175,8 @@ struct spec_time_offset {
 };
 
 struct spec_device {
-        char *type; /* "c", "u", "b", "p" */
-        char *path; /* absolute, inside the container */
+        char *type;           /* "c", "u", "b", "p" */
+        char *path;           /* absolute, inside the container */
         int64_t major, minor; /* required except for "p" */
         bool has_file_mode;
         uint32_t file_mode;
@@ -187,7 +188,7 @@ struct spec_device {
 
 struct spec_net_device {
         char *host_name; /* the key: the interface on the host */
-        char *name; /* name inside the container; NULL: keep host_name */
+        char *name;      /* name inside the container; NULL: keep host_name */
 };
 
 /* ---- linux.resources ------------------------------------------------- */
@@ -215,8 +216,8 @@ struct spec_memory {
 };
 
 struct spec_cpu {
-        bool has_shares, has_quota, has_burst, has_period, has_realtime_runtime,
-                has_realtime_period, has_idle;
+        bool has_shares, has_quota, has_burst, has_period, has_realtime_runtime, has_realtime_period,
+                has_idle;
         uint64_t shares;
         int64_t quota; /* -1: unlimited */
         uint64_t burst;
@@ -248,10 +249,9 @@ struct spec_block_io {
         uint16_t leaf_weight;
         struct spec_weight_device *weight_device;
         size_t n_weight_device;
-        struct spec_throttle_device *throttle_read_bps, *throttle_write_bps,
-                *throttle_read_iops, *throttle_write_iops;
-        size_t n_throttle_read_bps, n_throttle_write_bps, n_throttle_read_iops,
-                n_throttle_write_iops;
+        struct spec_throttle_device *throttle_read_bps, *throttle_write_bps, *throttle_read_iops,
+                *throttle_write_iops;
+        size_t n_throttle_read_bps, n_throttle_write_bps, n_throttle_read_iops, n_throttle_write_iops;
 };
 
 struct spec_hugepage_limit {
@@ -363,7 +363,7 @@ struct spec_linux {
         struct spec_id_mapping *gid_mappings;
         size_t n_gid_mappings;
         struct spec_time_offset time_monotonic; /* timeOffsets.monotonic */
-        struct spec_time_offset time_boottime; /* timeOffsets.boottime */
+        struct spec_time_offset time_boottime;  /* timeOffsets.boottime */
         struct spec_device *devices;
         size_t n_devices;
         struct spec_net_device *net_devices;

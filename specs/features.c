@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * `husk features` (runtime-spec features.md): what this build of husk
+ * implements.  Engines read it to decide what they may put in config.json,
+ * so every list names only what the runtime really does; a feature that is
+ * parsed but not applied yet stays out (or "enabled": false).
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "base/cleanup.h"
+#include "specs/spec-internal.h"
+
+#include "base/banned.h"
+
+#ifndef HUSK_VERSION
+#define HUSK_VERSION "unknown"
+#endif
+
+/* keep in sync with libcontainer/hooks.c; list only what is implemented */
+static const char *const hooks[] = {
+        "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop", NULL,
+};
+
+/* keep in sync with libcontainer/rootfs.c (mount flag table); list only what is implemented */
+static const char *const mount_options[] = {
+        "ro",       "rw",         "nosuid",      "suid",          "nodev",       "dev",
+        "noexec",   "exec",       "sync",        "async",         "dirsync",     "remount",
+        "mand",     "nomand",     "atime",       "noatime",       "diratime",    "nodiratime",
+        "relatime", "norelatime", "strictatime", "nostrictatime", "nosymfollow", "symfollow",
+        "bind",     "rbind",      "private",     "rprivate",      "shared",      "rshared",
+        "slave",    "rslave",     "unbindable",  "runbindable",   NULL,
+};
+
+/* keep in sync with namespaces/ (name → CLONE_NEW* table); list only what is implemented */
+static const char *const namespaces[] = {
+        "pid", "network", "mount", "ipc", "uts", "user", "cgroup", "time", NULL,
+};
+
+/*
+ * keep in sync with libcontainer/caps.c; list only what is implemented.
+ * capabilities(7), CAP_CHOWN (0) to CAP_CHECKPOINT_RESTORE (40).
+ */
+static const char *const capabilities[] = {
+        "CAP_CHOWN",
+        "CAP_DAC_OVERRIDE",
+        "CAP_DAC_READ_SEARCH",
+        "CAP_FOWNER",
+        "CAP_FSETID",
+        "CAP_KILL",
+        "CAP_SETGID",
+        "CAP_SETUID",
+        "CAP_SETPCAP",
+        "CAP_LINUX_IMMUTABLE",
+        "CAP_NET_BIND_SERVICE",
+        "CAP_NET_BROADCAST",
+        "CAP_NET_ADMIN",
+        "CAP_NET_RAW",
+        "CAP_IPC_LOCK",
+        "CAP_IPC_OWNER",
+        "CAP_SYS_MODULE",
+        "CAP_SYS_RAWIO",
+        "CAP_SYS_CHROOT",
+        "CAP_SYS_PTRACE",
+        "CAP_SYS_PACCT",
+        "CAP_SYS_ADMIN",
+        "CAP_SYS_BOOT",
+        "CAP_SYS_NICE",
+        "CAP_SYS_RESOURCE",
+        "CAP_SYS_TIME",
+        "CAP_SYS_TTY_CONFIG",
+        "CAP_MKNOD",
+        "CAP_LEASE",
+        "CAP_AUDIT_WRITE",
+        "CAP_AUDIT_CONTROL",
+        "CAP_SETFCAP",
+        "CAP_MAC_OVERRIDE",
+        "CAP_MAC_ADMIN",
+        "CAP_SYSLOG",
+        "CAP_WAKE_ALARM",
+        "CAP_BLOCK_SUSPEND",
+        "CAP_AUDIT_READ",
+        "CAP_PERFMON",
+        "CAP_BPF",
+        "CAP_CHECKPOINT_RESTORE",
+        NULL,
+};
+
+static json_t *list_json(const char *const *strv)
+{
+        json_t *arr = json_array();
+
+        for (size_t i = 0; arr && strv[i]; i++)
+                if (json_array_append_new(arr, json_string(strv[i])) < 0) {
+                        json_decref(arr);
+                        return NULL;
+                }
+        return arr;
+}
+
+/*
+ * keep in sync with cgroups/ and the security folders; only what is implemented:
+ * both cgroup drivers, no systemd driver yet, no seccomp/LSM/RDT/idmap yet.
+ */
+static json_t *linux_json(void)
+{
+        return json_pack("{s:o, s:o,"
+                         " s:{s:b, s:b, s:b, s:b, s:b},"
+                         " s:{s:b}, s:{s:b}, s:{s:b}, s:{s:b},"
+                         " s:{s:{s:b}}}",
+                         "namespaces", list_json(namespaces), "capabilities", list_json(capabilities),
+                         "cgroup", "v1", 1, "v2", 1, "systemd", 0, "systemdUser", 0, "rdma", 0, "seccomp",
+                         "enabled", 0, "apparmor", "enabled", 0, "selinux", "enabled", 0, "intelRdt",
+                         "enabled", 0, "mountExtensions", "idmap", "enabled", 0);
+}
+
+int spec_features_json(char **ret)
+{
+        json_auto_t *f = NULL;
+        char *text;
+
+        f = json_pack("{s:s, s:s, s:o, s:o, s:o, s:{s:s}}", "ociVersionMin", "1.0.0", "ociVersionMax",
+                      "1.3.0", "hooks", list_json(hooks), "mountOptions", list_json(mount_options), "linux",
+                      linux_json(), "annotations", "io.husk.version", HUSK_VERSION);
+        if (!f)
+                return -ENOMEM;
+        text = json_dumps(f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        if (!text)
+                return -ENOMEM;
+        *ret = text;
+        return 0;
+}

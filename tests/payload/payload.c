@@ -1,0 +1,499 @@
+/*
+ * payload: a small static program for the fixture rootfs.  Each subcommand
+ * reports one thing the container sees, as plain text that a test can parse
+ * with grep, cut or read.  It links nothing but libc and needs nothing from
+ * the rootfs, so it also runs on the host (tests compare both sides).
+ *
+ *   pid                   "pid=P ppid=Q"
+ *   id                    "uid=U gid=G euid=U egid=G groups=A,B"
+ *   status                CapInh CapPrm CapEff CapBnd CapAmb NoNewPrivs Seccomp
+ *                         lines of /proc/self/status, as "Name=value"
+ *   hostname, domainname  the uts names, one line
+ *   ns [KIND]             "KIND KIND:[INODE]" for each /proc/self/ns entry,
+ *                         or just the link target of KIND
+ *   mountinfo             /proc/self/mountinfo
+ *   links                 "NAME OPERSTATE up|down" for each /sys/class/net entry
+ *                         (up|down from SIOCGIFFLAGS IFF_UP)
+ *   exit N                exits with status N
+ *   signal-self SIG       raises SIG with its default action
+ *   trap SIG [CODE]       handles SIG, prints "ready", waits; on SIG prints
+ *                         "got SIG" and exits CODE (default 0)
+ *   sleep SECONDS         sleeps (fractions allowed)
+ *   fds                   "FD TARGET" for each open fd
+ *   cwd                   the working directory
+ *   env                   the environment, one variable a line
+ *   umask                 the umask, "%04o"
+ *   cat FILE...           copies files to stdout
+ *   write FILE TEXT       writes TEXT and a newline into FILE (created 0644)
+ *   uidmap                "uid A B C" / "gid A B C" lines of uid_map, gid_map
+ *   stat PATH...          "PATH type=T dev=MAJ:MIN mode=0MMMM uid=U gid=G"
+ *                         (lstat; T is one of - d c b l p s)
+ *   readlink PATH         the symlink's target
+ *   isatty                "stdin=0|1 stdout=0|1 stderr=0|1"
+ *   echo TEXT...          TEXT on stdout; "echo-err" writes it to stderr
+ *
+ * Errors go to stderr as "payload: ..." with exit 1; bad usage exits 2.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <net/if.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+static int fail(const char *what, const char *arg)
+{
+        fprintf(stderr, "payload: %s '%s': %s\n", what, arg, strerror(errno));
+        return 1;
+}
+
+static int usage(const char *msg)
+{
+        fprintf(stderr, "payload: %s\n", msg);
+        return 2;
+}
+
+static int copy_fd(int fd)
+{
+        char buf[8192];
+        ssize_t n;
+
+        while ((n = read(fd, buf, sizeof buf)) > 0)
+                if (fwrite(buf, 1, (size_t) n, stdout) != (size_t) n)
+                        return -1;
+        return n < 0 ? -1 : 0;
+}
+
+static int cat_file(const char *path)
+{
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        int r;
+
+        if (fd < 0)
+                return fail("open", path);
+        r = copy_fd(fd);
+        close(fd);
+        if (r < 0)
+                return fail("read", path);
+        return 0;
+}
+
+/* Reads a small file into buf, strips the trailing newline. */
+static int read_line(const char *path, char *buf, size_t size)
+{
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        ssize_t n;
+
+        if (fd < 0)
+                return -1;
+        n = read(fd, buf, size - 1);
+        close(fd);
+        if (n < 0)
+                return -1;
+        buf[n] = '\0';
+        buf[strcspn(buf, "\n")] = '\0';
+        return 0;
+}
+
+static int parse_signal(const char *s)
+{
+        static const struct {
+                const char *name;
+                int num;
+        } sigs[] = {
+                { "HUP", SIGHUP },   { "INT", SIGINT },   { "QUIT", SIGQUIT }, { "ILL", SIGILL },
+                { "TRAP", SIGTRAP }, { "ABRT", SIGABRT }, { "BUS", SIGBUS },   { "FPE", SIGFPE },
+                { "KILL", SIGKILL }, { "USR1", SIGUSR1 }, { "SEGV", SIGSEGV }, { "USR2", SIGUSR2 },
+                { "PIPE", SIGPIPE }, { "ALRM", SIGALRM }, { "TERM", SIGTERM }, { "CHLD", SIGCHLD },
+                { "CONT", SIGCONT }, { "STOP", SIGSTOP }, { "TSTP", SIGTSTP }, { "TTIN", SIGTTIN },
+                { "TTOU", SIGTTOU }, { "URG", SIGURG },   { "XCPU", SIGXCPU }, { "XFSZ", SIGXFSZ },
+                { "VTALRM", SIGVTALRM }, { "PROF", SIGPROF }, { "WINCH", SIGWINCH },
+                { "IO", SIGIO },     { "PWR", SIGPWR },   { "SYS", SIGSYS },
+        };
+        char *end;
+        long n;
+
+        if (strncmp(s, "SIG", 3) == 0)
+                s += 3;
+        for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+                if (strcmp(s, sigs[i].name) == 0)
+                        return sigs[i].num;
+        n = strtol(s, &end, 10);
+        if (*s == '\0' || *end != '\0' || n <= 0 || n >= NSIG)
+                return -1;
+        return (int) n;
+}
+
+static int cmd_pid(void)
+{
+        printf("pid=%d ppid=%d\n", (int) getpid(), (int) getppid());
+        return 0;
+}
+
+static int cmd_id(void)
+{
+        gid_t groups[NGROUPS_MAX];
+        int n = getgroups(NGROUPS_MAX, groups);
+
+        if (n < 0)
+                return fail("getgroups", "");
+        printf("uid=%u gid=%u euid=%u egid=%u groups=", (unsigned) getuid(), (unsigned) getgid(),
+               (unsigned) geteuid(), (unsigned) getegid());
+        for (int i = 0; i < n; i++)
+                printf("%s%u", i ? "," : "", (unsigned) groups[i]);
+        putchar('\n');
+        return 0;
+}
+
+static int cmd_status(void)
+{
+        static const char *keys[] = { "CapInh", "CapPrm", "CapEff", "CapBnd",
+                                      "CapAmb", "NoNewPrivs", "Seccomp" };
+        char line[512];
+        FILE *f = fopen("/proc/self/status", "re");
+
+        if (!f)
+                return fail("open", "/proc/self/status");
+        while (fgets(line, sizeof line, f)) {
+                char *colon = strchr(line, ':');
+                char *value;
+
+                if (!colon)
+                        continue;
+                *colon = '\0';
+                for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+                        if (strcmp(line, keys[i]) != 0)
+                                continue;
+                        value = colon + 1 + strspn(colon + 1, " \t");
+                        printf("%s=%s", line, value);
+                }
+        }
+        fclose(f);
+        return 0;
+}
+
+static int cmd_uts(int domain)
+{
+        struct utsname u;
+
+        if (uname(&u) < 0)
+                return fail("uname", "");
+        puts(domain ? u.domainname : u.nodename);
+        return 0;
+}
+
+static int cmd_ns(const char *kind)
+{
+        char path[PATH_MAX], target[PATH_MAX];
+        struct dirent *e;
+        DIR *d;
+        ssize_t n;
+
+        if (kind) {
+                snprintf(path, sizeof path, "/proc/self/ns/%s", kind);
+                n = readlink(path, target, sizeof target - 1);
+                if (n < 0)
+                        return fail("readlink", path);
+                target[n] = '\0';
+                puts(target);
+                return 0;
+        }
+        d = opendir("/proc/self/ns");
+        if (!d)
+                return fail("opendir", "/proc/self/ns");
+        while ((e = readdir(d))) {
+                if (e->d_name[0] == '.')
+                        continue;
+                n = readlinkat(dirfd(d), e->d_name, target, sizeof target - 1);
+                if (n < 0)
+                        continue;
+                target[n] = '\0';
+                printf("%s %s\n", e->d_name, target);
+        }
+        closedir(d);
+        return 0;
+}
+
+static int cmd_links(void)
+{
+        char path[PATH_MAX], state[64];
+        struct dirent *e;
+        int sock;
+        DIR *d;
+
+        d = opendir("/sys/class/net");
+        if (!d)
+                return fail("opendir", "/sys/class/net");
+        sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (sock < 0)
+                return fail("socket", "AF_INET");
+        while ((e = readdir(d))) {
+                struct ifreq ifr;
+                const char *up = "?";
+
+                if (e->d_name[0] == '.')
+                        continue;
+                snprintf(path, sizeof path, "/sys/class/net/%s/operstate", e->d_name);
+                if (read_line(path, state, sizeof state) < 0)
+                        snprintf(state, sizeof state, "?");
+                memset(&ifr, 0, sizeof ifr);
+                if (strlen(e->d_name) < sizeof ifr.ifr_name)
+                        memcpy(ifr.ifr_name, e->d_name, strlen(e->d_name));
+                if (ifr.ifr_name[0] && ioctl(sock, SIOCGIFFLAGS, &ifr) == 0)
+                        up = (ifr.ifr_flags & IFF_UP) ? "up" : "down";
+                printf("%s %s %s\n", e->d_name, state, up);
+        }
+        close(sock);
+        closedir(d);
+        return 0;
+}
+
+static volatile sig_atomic_t caught;
+
+static void on_signal(int sig)
+{
+        caught = sig;
+}
+
+static int cmd_trap(const char *name, const char *code)
+{
+        struct sigaction sa;
+        sigset_t block, old;
+        int sig = parse_signal(name);
+
+        if (sig < 0 || sig == SIGKILL || sig == SIGSTOP)
+                return usage("trap: bad signal");
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_signal;
+        sigemptyset(&sa.sa_mask);
+        sigemptyset(&block);
+        sigaddset(&block, sig);
+        /* Block first, then sigsuspend: no window where the signal is lost. */
+        sigprocmask(SIG_BLOCK, &block, &old);
+        if (sigaction(sig, &sa, NULL) < 0)
+                return fail("sigaction", name);
+        puts("ready");
+        fflush(stdout);
+        sigdelset(&old, sig);
+        while (!caught)
+                sigsuspend(&old);
+        printf("got %s\n", strncmp(name, "SIG", 3) == 0 ? name + 3 : name);
+        fflush(stdout);
+        return code ? atoi(code) : 0;
+}
+
+static int cmd_signal_self(const char *name)
+{
+        int sig = parse_signal(name);
+
+        if (sig < 0)
+                return usage("signal-self: bad signal");
+        signal(sig, SIG_DFL);
+        fflush(stdout);
+        raise(sig);
+        /* A pid namespace's init ignores signals it has no handler for. */
+        fprintf(stderr, "payload: still alive after signal %d (pid %d)\n", sig, (int) getpid());
+        return 1;
+}
+
+static int cmd_sleep(const char *arg)
+{
+        double secs = strtod(arg, NULL);
+        struct timespec ts = { .tv_sec = (time_t) secs,
+                               .tv_nsec = (long) ((secs - (double) (time_t) secs) * 1e9) };
+
+        while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+                ;
+        return 0;
+}
+
+static int cmd_fds(void)
+{
+        char path[sizeof "/proc/self/fd/" + 256], target[PATH_MAX];
+        struct dirent *e;
+        DIR *d = opendir("/proc/self/fd");
+
+        if (!d)
+                return fail("opendir", "/proc/self/fd");
+        while ((e = readdir(d))) {
+                ssize_t n;
+
+                if (e->d_name[0] == '.' || atoi(e->d_name) == dirfd(d))
+                        continue;
+                snprintf(path, sizeof path, "/proc/self/fd/%s", e->d_name);
+                n = readlink(path, target, sizeof target - 1);
+                if (n < 0)
+                        continue;
+                target[n] = '\0';
+                printf("%s %s\n", e->d_name, target);
+        }
+        closedir(d);
+        return 0;
+}
+
+static int cmd_write(const char *path, const char *text)
+{
+        int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        size_t len = strlen(text);
+
+        if (fd < 0)
+                return fail("open", path);
+        if (write(fd, text, len) != (ssize_t) len || write(fd, "\n", 1) != 1) {
+                close(fd);
+                return fail("write", path);
+        }
+        if (close(fd) < 0)
+                return fail("close", path);
+        return 0;
+}
+
+static int print_map(const char *prefix, const char *path)
+{
+        char line[256];
+        FILE *f = fopen(path, "re");
+
+        if (!f)
+                return fail("open", path);
+        while (fgets(line, sizeof line, f)) {
+                unsigned long a, b, c;
+
+                if (sscanf(line, "%lu %lu %lu", &a, &b, &c) == 3)
+                        printf("%s %lu %lu %lu\n", prefix, a, b, c);
+        }
+        fclose(f);
+        return 0;
+}
+
+static int cmd_stat(const char *path)
+{
+        struct stat st;
+        char type = '?';
+
+        if (lstat(path, &st) < 0)
+                return fail("stat", path);
+        switch (st.st_mode & S_IFMT) {
+        case S_IFREG: type = '-'; break;
+        case S_IFDIR: type = 'd'; break;
+        case S_IFCHR: type = 'c'; break;
+        case S_IFBLK: type = 'b'; break;
+        case S_IFLNK: type = 'l'; break;
+        case S_IFIFO: type = 'p'; break;
+        case S_IFSOCK: type = 's'; break;
+        }
+        printf("%s type=%c dev=%u:%u mode=%04o uid=%u gid=%u\n", path, type, major(st.st_rdev),
+               minor(st.st_rdev), (unsigned) (st.st_mode & 07777), (unsigned) st.st_uid,
+               (unsigned) st.st_gid);
+        return 0;
+}
+
+static int cmd_readlink(const char *path)
+{
+        char target[PATH_MAX];
+        ssize_t n = readlink(path, target, sizeof target - 1);
+
+        if (n < 0)
+                return fail("readlink", path);
+        target[n] = '\0';
+        puts(target);
+        return 0;
+}
+
+static int cmd_echo(FILE *f, int argc, char **argv)
+{
+        for (int i = 0; i < argc; i++)
+                fprintf(f, "%s%s", i ? " " : "", argv[i]);
+        fputc('\n', f);
+        return 0;
+}
+
+int main(int argc, char **argv)
+{
+        const char *cmd = argc > 1 ? argv[1] : "";
+        int nargs = argc - 2;
+        char **args = argv + 2;
+        int r = 0;
+
+        if (!strcmp(cmd, "pid"))
+                r = cmd_pid();
+        else if (!strcmp(cmd, "id"))
+                r = cmd_id();
+        else if (!strcmp(cmd, "status"))
+                r = cmd_status();
+        else if (!strcmp(cmd, "hostname"))
+                r = cmd_uts(0);
+        else if (!strcmp(cmd, "domainname"))
+                r = cmd_uts(1);
+        else if (!strcmp(cmd, "ns"))
+                r = cmd_ns(nargs > 0 ? args[0] : NULL);
+        else if (!strcmp(cmd, "mountinfo"))
+                r = cat_file("/proc/self/mountinfo");
+        else if (!strcmp(cmd, "links"))
+                r = cmd_links();
+        else if (!strcmp(cmd, "exit"))
+                r = nargs > 0 ? atoi(args[0]) : usage("exit N");
+        else if (!strcmp(cmd, "signal-self"))
+                r = nargs > 0 ? cmd_signal_self(args[0]) : usage("signal-self SIG");
+        else if (!strcmp(cmd, "trap"))
+                r = nargs > 0 ? cmd_trap(args[0], nargs > 1 ? args[1] : NULL) : usage("trap SIG [CODE]");
+        else if (!strcmp(cmd, "sleep"))
+                r = nargs > 0 ? cmd_sleep(args[0]) : usage("sleep SECONDS");
+        else if (!strcmp(cmd, "fds"))
+                r = cmd_fds();
+        else if (!strcmp(cmd, "cwd")) {
+                char buf[PATH_MAX];
+
+                if (!getcwd(buf, sizeof buf))
+                        return fail("getcwd", "");
+                puts(buf);
+        } else if (!strcmp(cmd, "env")) {
+                extern char **environ;
+
+                for (char **e = environ; *e; e++)
+                        puts(*e);
+        } else if (!strcmp(cmd, "umask")) {
+                mode_t m = umask(0);
+
+                printf("%04o\n", (unsigned) m);
+        } else if (!strcmp(cmd, "cat")) {
+                if (nargs < 1)
+                        return usage("cat FILE...");
+                for (int i = 0; i < nargs && r == 0; i++)
+                        r = cat_file(args[i]);
+        } else if (!strcmp(cmd, "write"))
+                r = nargs > 1 ? cmd_write(args[0], args[1]) : usage("write FILE TEXT");
+        else if (!strcmp(cmd, "uidmap")) {
+                r = print_map("uid", "/proc/self/uid_map");
+                if (r == 0)
+                        r = print_map("gid", "/proc/self/gid_map");
+        } else if (!strcmp(cmd, "stat")) {
+                if (nargs < 1)
+                        return usage("stat PATH...");
+                for (int i = 0; i < nargs; i++)
+                        r |= cmd_stat(args[i]);
+        } else if (!strcmp(cmd, "readlink"))
+                r = nargs > 0 ? cmd_readlink(args[0]) : usage("readlink PATH");
+        else if (!strcmp(cmd, "isatty"))
+                printf("stdin=%d stdout=%d stderr=%d\n", isatty(0), isatty(1), isatty(2));
+        else if (!strcmp(cmd, "echo"))
+                r = cmd_echo(stdout, nargs, args);
+        else if (!strcmp(cmd, "echo-err"))
+                r = cmd_echo(stderr, nargs, args);
+        else
+                return usage("usage: payload pid|id|status|hostname|domainname|ns [KIND]|mountinfo|"
+                             "links|exit N|signal-self SIG|trap SIG [CODE]|sleep SECS|fds|cwd|env|"
+                             "umask|cat FILE...|write FILE TEXT|uidmap|stat PATH...|readlink PATH|"
+                             "isatty|echo TEXT...|echo-err TEXT...");
+        if (fflush(stdout) != 0)
+                return 1;
+        return r;
+}
