@@ -40,7 +40,7 @@ struct spec_id_mapping {
 /* ---- mounts ---------------------------------------------------------- */
 
 struct spec_mount {
-        char *destination; /* required; absolute on Linux */
+        char *destination; /* required, non-empty; a relative one is taken relative to "/" (runc) */
         char *source;
         char *type;
         char **options;
