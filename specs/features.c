@@ -17,9 +17,12 @@
 #define HUSK_VERSION "unknown"
 #endif
 
-/* keep in sync with libcontainer/hooks.c; list only what is implemented */
+/*
+ * Hooks are parsed and validated but refused at run time until the lifecycle
+ * work runs them (libcontainer/container.c check_supported): none listed.
+ */
 static const char *const hooks[] = {
-        "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop", NULL,
+        NULL,
 };
 
 /* keep in sync with libcontainer/rootfs.c (mount flag table); list only what is implemented */
