@@ -128,8 +128,8 @@ struct spec_device;
  * config's rules in order, then the devices every container gets (null,
  * zero, full, random, urandom, tty, ptmx, the ptys, tun, and mknod of any
  * node), then each linux.devices entry.  v1 and hybrid hosts: the devices
- * controller's devices.allow/devices.deny.  Pure cgroup v2 needs an eBPF
- * program, not written yet: -EOPNOTSUPP when there are rules to apply.
+ * controller's devices.allow/devices.deny.  Pure cgroup v2: an eBPF
+ * program attached to the container's cgroup (devices-bpf.c).
  */
 int cgroup_apply_devices(struct cgroup *cg, const struct spec_device_cgroup *rules, size_t n_rules,
                          const struct spec_device *devices, size_t n_devices, struct error_info *err);
