@@ -53,7 +53,10 @@ int cmd_spec(int argc, char **argv, const struct global_opts *g)
         }
         _cleanup_close_ int fd = openat(dirfd, "config.json", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
         if (fd < 0) {
-                error_set(&err, errno, "%s/config.json", bundle);
+                if (errno == EEXIST)
+                        error_set_reason(&err, EEXIST, "config.json: file already exists in '%s'", bundle);
+                else
+                        error_set(&err, errno, "create '%s/config.json'", bundle);
                 return cmd_fail(&err);
         }
         r = write_all(fd, json, strlen(json));

@@ -66,9 +66,15 @@ static int check_supported(const struct spec *s, struct error_info *err)
         REFUSE(p->exec_cpu_affinity_initial || p->exec_cpu_affinity_final, "process.execCPUAffinity");
         for (int k = 0; k < _SPEC_HOOK_KIND_MAX; k++)
                 REFUSE(s->hooks.n_hooks[k], "hooks");
-        for (size_t i = 0; i < s->n_mounts; i++)
+        for (size_t i = 0; i < s->n_mounts; i++) {
+                struct mount_opts mo;
                 REFUSE(s->mounts[i].n_uid_mappings || s->mounts[i].n_gid_mappings,
                        "mounts[].uidMappings (idmapped mounts)");
+                struct error_info e = { 0 };
+                int r = mount_opts_parse(s->mounts[i].options, s->mounts[i].n_options, &mo, &e);
+                if (r < 0)
+                        return error_set_reason(err, -r, "config.json: mounts[%zu].%s", i, e.msg);
+        }
         if (!lx)
                 return 0;
         REFUSE(lx->seccomp, "linux.seccomp");
@@ -358,6 +364,8 @@ int container_run(const struct container_opts *o, int *ret_status, struct error_
         if (r < 0)
                 goto fail;
         log_debug("container '%s' running, pid %d", o->id, (int) c.pid);
+        /* Started: let `state`, `kill` and `delete` in while we wait (closing drops the flock). */
+        c.state_dirfd = safe_close(c.state_dirfd);
 
         if (o->detach) {
                 *ret_status = 0;
@@ -473,6 +481,9 @@ int container_delete(const char *root, const char *id, bool force, struct error_
         _cleanup_close_ int fd = -EBADF;
         int r = open_container(root, id, &fd, &st, err);
 
+        /* As runc: forcing the removal of what is not there is not an error (engines clean up twice). */
+        if (r == -ENOENT && force && container_id_check(id, NULL) == 0 && !state_dir_exists(root, id))
+                return 0;
         if (r < 0)
                 return r;
         enum container_status s = state_status(fd, st);

@@ -9,7 +9,7 @@
  *   time namespace and its offsets (entered at execve), oom_score_adj
  *   become root of the user namespace
  *   cgroup namespace (after the parent moved us: our cgroup is its root)
- *   hostname, domainname, loopback up
+ *   a session keyring of its own, hostname, domainname, loopback up
  *   rootfs: mounts, devices, pivot_root, masked/read-only paths
  *   process: sysctl, rlimits, user, capabilities, no_new_privs, cwd
  *   sync 2: ready; sync 3: start → execve
@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <linux/keyctl.h>
 #include <linux/sched.h>
 
 #include "base/cleanup.h"
@@ -92,6 +93,28 @@ static int join_and_unshare(struct container *c, int fd, struct error_info *err)
         _exit(r < 0 ? 1 : 0);
 }
 
+/*
+ * A session keyring of the container's own, so it cannot read the caller's
+ * keys (runc does the same unless --no-new-keyring).  Kernels without
+ * keyrings (ENOSYS) have nothing to share.
+ */
+static int join_session_keyring(const char *id, struct error_info *err)
+{
+        char name[1100];
+
+        snprintf(name, sizeof name, "_ses.%s", id);
+        long key = syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name, 0, 0, 0);
+        if (key < 0) {
+                if (errno == ENOSYS)
+                        return 0;
+                return error_set(err, errno, "join a new session keyring '%s'", name);
+        }
+        /* possessor: all; user: view, read, write, search, link, setattr; group and other: none */
+        if (syscall(SYS_keyctl, KEYCTL_SETPERM, key, 0x3f3f0000, 0, 0) < 0)
+                return error_set(err, errno, "set the permissions of session keyring '%s'", name);
+        return 0;
+}
+
 static int set_names(const struct spec *s, struct error_info *err)
 {
         if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
@@ -144,6 +167,11 @@ static int init_run(struct container *c, int fd, char *exe, size_t exe_size, str
         if (c->new_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
                 return error_set(err, errno, "unshare the cgroup namespace");
 
+        if (!c->opts->no_new_keyring) {
+                r = join_session_keyring(c->id, err);
+                if (r < 0)
+                        return r;
+        }
         r = set_names(c->spec, err);
         if (r < 0)
                 return r;

@@ -142,11 +142,11 @@ static int set_capabilities(const struct spec_capabilities *caps, struct error_i
                 return error_set(err, errno, "process.capabilities.ambient: reset");
         n = cap_list(caps->ambient, caps->n_ambient, v);
         for (size_t i = 0; i < n; i++)
+                /* runc warns and goes on: its own default spec lists ambient caps without inheritable ones. */
                 if (cap_set_ambient(v[i], CAP_SET) < 0)
-                        return error_set(err, errno,
-                                         "process.capabilities.ambient: raise %s (it must be permitted and "
-                                         "inheritable)",
-                                         cap_to_name(v[i]));
+                        log_warn("process.capabilities.ambient: cannot raise %s (it must be permitted and "
+                                 "inheritable): %s, ignoring",
+                                 cap_to_name(v[i]), strerror(errno));
         return 0;
 }
 

@@ -144,7 +144,8 @@ int mount_opts_parse(char *const *options, size_t n, struct mount_opts *ret, str
                         ret->bind = ret->recursive_bind = true;
                         break;
                 case OPT_UNSUPPORTED:
-                        return error_set(err, EOPNOTSUPP, "options[%zu]: '%s' is not supported yet", i, o);
+                        return error_set_reason(err, EOPNOTSUPP, "options[%zu]: '%s' is not supported by this husk yet",
+                                                i, o);
                 }
         }
         return 0;

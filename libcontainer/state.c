@@ -79,6 +79,14 @@ int state_dir_open(const char *root, const char *id, struct error_info *err)
         return TAKE_FD(fd);
 }
 
+bool state_dir_exists(const char *root, const char *id)
+{
+        char path[4096];
+
+        snprintf(path, sizeof path, "%s/%s", root, id);
+        return path_exists(path);
+}
+
 int state_dir_remove(const char *root, const char *id, struct error_info *err)
 {
         _cleanup_close_ int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);

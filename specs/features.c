@@ -41,7 +41,7 @@ static const char *const namespaces[] = {
 };
 
 /*
- * keep in sync with libcontainer/caps.c; list only what is implemented.
+ * keep in sync with libcontainer/process.c; list only what is implemented.
  * capabilities(7), CAP_CHOWN (0) to CAP_CHECKPOINT_RESTORE (40).
  */
 static const char *const capabilities[] = {
