@@ -59,6 +59,7 @@ missing=$(cd bin && for a in $(./busybox --list); do
 	[ -L "$a" ] || [ -e "$a" ] || printf '%s\n' "$a"
 done)
 if [ -n "$missing" ]; then
+	# shellcheck disable=SC2016 # $a is the inner sh's
 	(cd bin && printf '%s\n' "$missing" | xargs -n 64 sh -c 'for a; do ln -s busybox "$a"; done' sh)
 fi
 

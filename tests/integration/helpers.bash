@@ -13,6 +13,9 @@
 # config's linux.cgroupsPath, "/husk-test/$ID").  Everything lives under
 # $BATS_TEST_TMPDIR; the fixture rootfs is built once per run in
 # $BATS_RUN_TMPDIR.  HUSK=/path/to/binary picks the runtime under test.
+#
+# shellcheck disable=SC2016 # jq filters are single-quoted on purpose
+# shellcheck disable=SC2154 # output, status, stderr are set by bats' run
 
 bats_require_minimum_version 1.5.0
 
@@ -31,14 +34,19 @@ HUSK_TEST_DEFERRED=()
 
 # husk ARGS... : runs $HUSK with this test's --root.  Made for bats' `run`
 # (`run husk run "$ID"`, `run --separate-stderr husk ...`): stdout and stderr
-# are passed on (stdout first, then stderr, when merged), and the command,
+# are passed on (in the order written when merged), and the command,
 # its status and its output are written to the test's log, which bats prints
 # only when the test fails.  stdin is the caller's.
 husk() {
 	local out err rc=0
 	out=$(mktemp "${BATS_TEST_TMPDIR:-/tmp}/husk-out.XXXXXX")
 	err=$(mktemp "${BATS_TEST_TMPDIR:-/tmp}/husk-err.XXXXXX")
-	timeout -k 5 "$HUSK_TIMEOUT" "$HUSK" --root "$HUSK_ROOT" "$@" >"$out" 2>"$err" 3>&- || rc=$?
+	if [ "$(readlink "/proc/$BASHPID/fd/1")" = "$(readlink "/proc/$BASHPID/fd/2")" ]; then
+		# Merged (plain `run`): keep the order of stdout and stderr writes.
+		timeout -k 5 "$HUSK_TIMEOUT" "$HUSK" --root "$HUSK_ROOT" "$@" >"$out" 2>&1 3>&- || rc=$?
+	else
+		timeout -k 5 "$HUSK_TIMEOUT" "$HUSK" --root "$HUSK_ROOT" "$@" >"$out" 2>"$err" 3>&- || rc=$?
+	fi
 	cat "$out"
 	cat "$err" >&2
 	if [ -n "${HUSK_TRACE_FD:-}" ]; then
@@ -106,9 +114,9 @@ wait_bg() {
 		status=0
 		wait "$BG_PID" || status=$?
 	fi
-	echo "# background husk exited with status $status" >&2
-	sed 's/^/#   stdout: /' "$BG_OUT" >&2
-	sed 's/^/#   stderr: /' "$BG_ERR" >&2
+	echo "background husk exited with status $status" >&2
+	sed 's/^/  stdout: /' "$BG_OUT" >&2
+	sed 's/^/  stderr: /' "$BG_ERR" >&2
 }
 
 # wait_for COMMAND... : retries COMMAND every 50 ms for up to 10 s.
@@ -201,18 +209,23 @@ husk_init() {
 	chmod 0711 "$BATS_RUN_TMPDIR" "$BATS_RUN_TMPDIR/test" "$BATS_TEST_TMPDIR" 2>/dev/null || true
 }
 
-# setup_bundle [ARGS...] : a fresh bundle for this test: a copy of the fixture
-# rootfs and `husk spec`'s config.json adjusted with: terminal false, the given
-# args (default: payload pid), cgroupsPath "/husk-test/$ID", root writable
-# and HUSK_TEST_ID=$ID in the environment (to find leftover processes).
+# setup_bundle [ARGS...] : a fresh bundle for this test: the fixture rootfs
+# and `husk spec`'s config.json adjusted with: terminal false, the given args
+# (default: payload pid), cgroupsPath "/husk-test/$ID", root writable and
+# HUSK_TEST_ID=$ID in the environment (to find leftover processes).
+# The rootfs's directories and /etc are the test's own; bin/busybox and
+# bin/payload are hard links into the shared fixture: call private_rootfs
+# before changing their contents, owner or mode.
 setup_bundle() {
 	local fixture
 	husk_init
 	fixture=$(fixture_rootfs) || return 1
 	mkdir -p "$BUNDLE"
 	chmod 0755 "$BUNDLE"
-	cp -a "$fixture" "$ROOTFS"
+	cp -al "$fixture" "$ROOTFS"
 	rm -f "$ROOTFS/.done"
+	# Break the links of the small files a test may well change.
+	cp -a --remove-destination "$fixture/etc/." "$ROOTFS/etc/"
 	"$HUSK" spec -b "$BUNDLE" || return 1
 	[ $# -gt 0 ] || set -- payload pid
 	update_config '.process.terminal = false
@@ -222,7 +235,17 @@ setup_bundle() {
 		| .process.env += ["HUSK_TEST_ID=" + $id]' \
 		--arg cg "$CGROUP_PATH" --arg id "$ID" --argjson args "$(json_array "$@")" || return 1
 	# As runc's tests: husk's default bundle is the current directory.
-	cd "$BUNDLE"
+	cd "$BUNDLE" || return 1
+}
+
+# private_rootfs : replaces the bundle's rootfs by a full copy of the fixture,
+# sharing nothing with it (for chown -R and the like).
+private_rootfs() {
+	local fixture
+	fixture=$(fixture_rootfs) || return 1
+	rm -rf --one-file-system "$ROOTFS"
+	cp -a "$fixture" "$ROOTFS"
+	rm -f "$ROOTFS/.done"
 }
 
 # update_config FILTER [JQ ARGS...] : applies a jq filter to the bundle's config.json.
@@ -232,11 +255,18 @@ update_config() {
 }
 
 # json_array STRING... : the strings as a JSON array (jq's --args would take
-# "-c" for its own option).
+# "-c" for its own option; jq itself is slow to start, so plain strings are
+# quoted here).
 json_array() {
 	local a sep="" json="["
 	for a in "$@"; do
-		json+=$sep$(printf '%s' "$a" | jq -Rs .)
+		if [[ "$a" == *[$'\001'-$'\037']* ]]; then
+			a=$(printf '%s' "$a" | jq -Rs .)
+		else
+			a=${a//\\/\\\\}
+			a=\"${a//\"/\\\"}\"
+		fi
+		json+=$sep$a
 		sep=,
 	done
 	echo "$json]"
@@ -264,28 +294,66 @@ testcontainer() {
 }
 
 # cgroup_dirs ID : the cgroup directories a container ID may have left, in
-# every hierarchy: $CGROUP_PATH and ID under our own cgroup (for configs
-# without an absolute cgroupsPath).
+# every hierarchy: $CGROUP_PATH and ID under the calling shell's own cgroup
+# (for configs without an absolute cgroupsPath).
 cgroup_dirs() {
-	local mnt own
-	for mnt in $CGROUP_MOUNTS; do
-		[ -d "$mnt/husk-test/$1" ] && echo "$mnt/husk-test/$1"
-		own=$(own_cgroup "$mnt")
-		[ -n "$own" ] && [ -d "$mnt$own/$1" ] && echo "$mnt$own/$1"
+	local d
+	# shellcheck disable=SC2013 # paths without blanks, one a line
+	for d in $(awk -v id="$1" -v self="/proc/$BASHPID/cgroup" '
+		BEGIN {
+			while ((getline line < self) > 0) {
+				split(line, f, ":")
+				if (f[2] == "") { v2 = f[3]; continue }
+				n = split(f[2], c, ",")
+				for (i = 1; i <= n; i++) own[c[i]] = f[3]
+			}
+		}
+		function under(mnt, path) { sub("/$", "", path); print mnt path "/" id }
+		$3 == "cgroup2" { print $2 "/husk-test/" id; under($2, v2) }
+		$3 == "cgroup" {
+			print $2 "/husk-test/" id
+			n = split($4, o, ",")
+			for (i = 1; i <= n; i++) if (o[i] in own) { under($2, own[o[i]]); break }
+		}' /proc/self/mounts | sort -u); do
+		[ -d "$d" ] && echo "$d"
 	done
 	return 0
 }
 
-# own_cgroup MOUNTPOINT : this process's cgroup in the hierarchy at MOUNTPOINT.
-own_cgroup() {
-	local opts
-	if [ "$(stat -f -c %T "$1")" = cgroup2fs ]; then
-		sed -n 's/^0::\(.*\)/\1/p' /proc/self/cgroup
-		return
-	fi
-	opts=${1##*/}
-	awk -F: -v c="$opts" '{ n = split($2, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) print $3 }' \
-		/proc/self/cgroup | sed 's:^/$::'
+# enter_guard_cgroup : moves the calling (sub)shell into $CGROUP_PATH.guard
+# in every hierarchy, so a config without an absolute cgroupsPath (whose
+# cgroup goes under the runtime's own) cannot create cgroups in ones that
+# are not ours.  Use it in a subshell; leave_guard_cgroup afterwards.
+enter_guard_cgroup() {
+	local mnt dir f
+	for mnt in $CGROUP_MOUNTS; do
+		for dir in "$mnt/husk-test" "$mnt$CGROUP_PATH.guard"; do
+			mkdir -p "$dir" || return 1
+			# A new v1 cpuset is empty and takes no process.
+			for f in cpuset.cpus cpuset.mems; do
+				if [ -e "$dir/$f" ] && [ -z "$(cat "$dir/$f")" ]; then
+					cat "$(dirname "$dir")/$f" >"$dir/$f" || return 1
+				fi
+			done
+		done
+		echo "$BASHPID" >"$mnt$CGROUP_PATH.guard/cgroup.procs" || return 1
+	done
+}
+
+# leave_guard_cgroup : removes the guard cgroups (once the subshell is gone);
+# fails if anything was left inside them.
+leave_guard_cgroup() {
+	local mnt dir rc=0
+	for mnt in $CGROUP_MOUNTS; do
+		dir=$mnt$CGROUP_PATH.guard
+		[ -d "$dir" ] || continue
+		if [ -n "$(find "$dir" -mindepth 1 -type d)" ]; then
+			echo "leftover cgroups in $dir: $(find "$dir" -mindepth 1 -type d | tr '\n' ' ')" >&2
+			rc=1
+		fi
+		find "$dir" -depth -type d -exec rmdir {} + 2>/dev/null || rc=1
+	done
+	return $rc
 }
 
 # container_pids ID : processes of container ID still alive: by the
@@ -308,11 +376,11 @@ bundle_mounts() {
 # assert_no_leftovers [ID] : nothing of container ID is left: no state dir,
 # no cgroup in any hierarchy, no mount under the bundle, no process.
 assert_no_leftovers() {
-	local id=${1:-$ID} found=""
+	local id=${1:-$ID} found="" x
 	[ -e "$HUSK_ROOT/$id" ] && found+="state dir $HUSK_ROOT/$id; "
-	found+=$(cgroup_dirs "$id" | sed 's/^\(.*\)$/cgroup \1; /' | tr -d '\n')
-	found+=$(bundle_mounts | sed 's/^\(.*\)$/mount \1; /' | tr -d '\n')
-	found+=$(container_pids "$id" | sort -u | sed 's/^\(.*\)$/process \1; /' | tr -d '\n')
+	for x in $(cgroup_dirs "$id"); do found+="cgroup $x; "; done
+	for x in $(bundle_mounts); do found+="mount $x; "; done
+	for x in $(container_pids "$id"); do found+="process $x; "; done
 	if [ -n "$found" ]; then
 		echo "leftovers of '$id': $found" >&2
 		return 1
@@ -324,7 +392,7 @@ assert_no_leftovers() {
 # container, mounts under the bundle, what it deferred, the bundle.  Fails
 # when `husk delete -f` left something behind.
 teardown_bundle() {
-	local pid d m i found=""
+	local pid d m i mnt found=""
 	[ -n "${ID:-}" ] || return 0
 	if [ -x "$HUSK" ] && [ -d "$HUSK_ROOT/$ID" ]; then
 		timeout -k 5 "$HUSK_TIMEOUT" "$HUSK" --root "$HUSK_ROOT" delete -f "$ID" >/dev/null 2>&1 </dev/null 3>&- || true
@@ -341,6 +409,14 @@ teardown_bundle() {
 		kill -9 $pid 2>/dev/null || true
 		sleep 0.1
 	done
+	# A guard cgroup whose test was cut short (see enter_guard_cgroup).
+	for mnt in $CGROUP_MOUNTS; do
+		d=$mnt$CGROUP_PATH.guard
+		[ -d "$d" ] || continue
+		# shellcheck disable=SC2046
+		kill -9 $(find "$d" -name cgroup.procs -exec cat {} +) 2>/dev/null || true
+		find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || true
+	done
 	for d in $(cgroup_dirs "$ID"); do
 		found+="cgroup $d; "
 		# Nested cgroups first.
@@ -354,9 +430,9 @@ teardown_bundle() {
 	for d in "${HUSK_TEST_DEFERRED[@]}"; do
 		eval "$d" >/dev/null 2>&1 </dev/null 3>&- || true
 	done
-	for mnt in $CGROUP_MOUNTS; do
-		rmdir "$mnt/husk-test" 2>/dev/null || true
-	done
+	# The shared parent goes when empty (not when another test uses it).
+	# shellcheck disable=SC2046,SC2086
+	rmdir $(printf '%s/husk-test ' $CGROUP_MOUNTS) 2>/dev/null || true
 	rm -rf --one-file-system "$BUNDLE" "$HUSK_ROOT"
 	if [ -n "$found" ]; then
 		echo "teardown: left behind by the test and 'husk delete -f': $found" >&2

@@ -27,6 +27,7 @@ userns_config() {
 	add_ns user
 	update_config '.linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
 		| .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]'
+	private_rootfs
 	chown -R 100000:100000 "$ROOTFS"
 }
 
@@ -74,13 +75,13 @@ userns_config() {
 	mark=husk-mark-$ID
 	update_config '.process.capabilities |= with_entries(.value += ["CAP_SYS_ADMIN"])'
 	set_args sh -c "mount -t tmpfs $mark /mnt && grep -q ' $mark ' /proc/self/mountinfo && echo ready && exec payload sleep 30"
-	husk_bg run "$ID"
+	husk_bg run --pid-file "$BATS_TEST_TMPDIR/pid" "$ID"
 	wait_for file_has "$BG_OUT" ready
 	run ! grep -F " $mark " /proc/self/mountinfo
 	run ! grep -F " $mark " /proc/1/mountinfo
 	# Nor any of the container's own mounts (its /proc, /dev, ...).
 	[ -z "$(bundle_mounts)" ]
-	kill -9 "$BG_PID"
+	kill -9 "$(cat "$BATS_TEST_TMPDIR/pid")"
 	wait_bg
 	[ "$status" -eq 137 ]
 	assert_no_leftovers
@@ -252,7 +253,9 @@ userns_config() {
 	netns=husk-test-$ID
 	ip netns add "$netns"
 	defer ip netns delete "$netns"
-	ip -n "$netns" link add huskdummy0 type dummy
+	# A link to recognise the netns by (dummy when the module is there).
+	ip -n "$netns" link add huskdummy0 type dummy 2>/dev/null ||
+		ip -n "$netns" link add huskdummy0 type bridge
 	expected="net:[$(stat -L -c %i "/var/run/netns/$netns")]"
 	add_ns network "/var/run/netns/$netns"
 	ns_inside net

@@ -225,7 +225,7 @@ pid_gone() {
 @test "run with an invalid container id fails before doing anything" {
 	run --separate-stderr husk run "bad/id"
 	[ "$status" -eq 1 ]
-	[ "$stderr" = "husk: invalid container id 'bad/id'" ]
+	[ "$stderr" = "husk: invalid container id 'bad/id': use letters, digits and _.+- (not first)" ]
 	[ -z "$(ls -A "$HUSK_ROOT")" ]
 }
 
@@ -233,5 +233,45 @@ pid_gone() {
 	set_args sh -c 'payload sleep 0.1 & exit 3'
 	run husk run "$ID"
 	[ "$status" -eq 3 ]
+	assert_no_leftovers
+}
+
+@test "run -b DIR runs the bundle in DIR from any working directory" {
+	set_args payload echo from-b
+	cd /
+	run husk run -b "$BUNDLE" "$ID"
+	[ "$status" -eq 0 ]
+	[ "$output" = from-b ]
+}
+
+@test "run gives the workload only stdin, stdout and stderr, no other fds" {
+	set_args payload fds
+	run husk run "$ID" 7</dev/null
+	[ "$status" -eq 0 ]
+	[ "$(cut -d' ' -f1 <<<"$output" | tr '\n' ' ')" = "0 1 2 " ]
+}
+
+@test "run --preserve-fds N passes fds 3..3+N-1 through" {
+	echo preserved >"$BATS_TEST_TMPDIR/file"
+	set_args sh -c 'payload fds; payload cat /proc/self/fd/3'
+	# Not through the husk wrapper: it closes fd 3 (bats' own).
+	status=0
+	"$HUSK" --root "$HUSK_ROOT" run --preserve-fds 1 "$ID" 3<"$BATS_TEST_TMPDIR/file" 4</dev/null \
+		>"$BATS_TEST_TMPDIR/out" || status=$?
+	output=$(<"$BATS_TEST_TMPDIR/out")
+	mapfile -t lines <<<"$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *$'\n'"3 $BATS_TEST_TMPDIR/file"$'\n'* ]]
+	[ "${lines[-1]}" = preserved ]
+	run ! grep -q '^4 ' <<<"$output"
+}
+
+@test "run --keep leaves the stopped container for delete" {
+	set_args payload exit 3
+	run husk run --keep "$ID"
+	[ "$status" -eq 3 ]
+	testcontainer "$ID" stopped
+	run husk delete "$ID"
+	[ "$status" -eq 0 ]
 	assert_no_leftovers
 }
