@@ -18,7 +18,8 @@
 #include "base/banned.h"
 
 /* The few instruction forms we need (the kernel's filter.h macros, restated). */
-#define INSN(c, d, s, o, i) ((struct bpf_insn){ .code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i) })
+#define INSN(c, d, s, o, i)                                                                                 \
+        ((struct bpf_insn){.code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i)})
 #define LDX_W(dst, src, off) INSN(BPF_LDX | BPF_MEM | BPF_W, dst, src, off, 0)
 #define MOV32_REG(dst, src) INSN(BPF_ALU | BPF_MOV | BPF_X, dst, src, 0, 0)
 #define AND32_IMM(dst, imm) INSN(BPF_ALU | BPF_AND | BPF_K, dst, 0, 0, imm)
@@ -70,11 +71,11 @@ static size_t emit_rule(const struct device_rule *r, struct bpf_insn *out)
 int devices_bpf_compile(const struct device_rule *rules, size_t n, struct bpf_insn **ret, size_t *ret_n)
 {
         static const struct bpf_insn prologue[] = {
-                LDX_W(R2, R1, 0), AND32_IMM(R2, 0xffff),          /* type */
-                LDX_W(R3, R1, 0), RSH32_IMM(R3, 16),              /* access */
-                LDX_W(R4, R1, 4), LDX_W(R5, R1, 8),               /* major, minor */
+                LDX_W(R2, R1, 0), AND32_IMM(R2, 0xffff), /* type */
+                LDX_W(R3, R1, 0), RSH32_IMM(R3, 16),     /* access */
+                LDX_W(R4, R1, 4), LDX_W(R5, R1, 8),      /* major, minor */
         };
-        static const struct bpf_insn epilogue[] = { MOV64_IMM(R0, 1), EXIT() };
+        static const struct bpf_insn epilogue[] = {MOV64_IMM(R0, 1), EXIT()};
         size_t total = ARRAY_SIZE(prologue) + ARRAY_SIZE(epilogue), at;
 
         for (size_t i = 0; i < n; i++)

@@ -18,9 +18,9 @@ enum {
 
 struct device_rule {
         bool allow;
-        char type; /* 'a', 'c', 'b' */
+        char type;         /* 'a', 'c', 'b' */
         long major, minor; /* -1: any */
-        unsigned access; /* DEVICE_ACCESS_* */
+        unsigned access;   /* DEVICE_ACCESS_* */
 };
 
 /*

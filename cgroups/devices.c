@@ -14,12 +14,12 @@
 
 /* What every container may use, whatever its rules say (runc's AllowedDevices). */
 static const struct device_rule default_allowed[] = {
-        { true, 'c', -1, -1, DEVICE_ACCESS_MKNOD },  { true, 'b', -1, -1, DEVICE_ACCESS_MKNOD },
-        { true, 'c', 1, 3, DEVICE_ACCESS_ALL },      { true, 'c', 1, 8, DEVICE_ACCESS_ALL },
-        { true, 'c', 1, 7, DEVICE_ACCESS_ALL },      { true, 'c', 5, 0, DEVICE_ACCESS_ALL },
-        { true, 'c', 1, 5, DEVICE_ACCESS_ALL },      { true, 'c', 1, 9, DEVICE_ACCESS_ALL },
-        { true, 'c', 136, -1, DEVICE_ACCESS_ALL },   { true, 'c', 5, 2, DEVICE_ACCESS_ALL },
-        { true, 'c', 10, 200, DEVICE_ACCESS_ALL },
+        {true, 'c', -1, -1, DEVICE_ACCESS_MKNOD}, {true, 'b', -1, -1, DEVICE_ACCESS_MKNOD},
+        {true, 'c', 1, 3, DEVICE_ACCESS_ALL},     {true, 'c', 1, 8, DEVICE_ACCESS_ALL},
+        {true, 'c', 1, 7, DEVICE_ACCESS_ALL},     {true, 'c', 5, 0, DEVICE_ACCESS_ALL},
+        {true, 'c', 1, 5, DEVICE_ACCESS_ALL},     {true, 'c', 1, 9, DEVICE_ACCESS_ALL},
+        {true, 'c', 136, -1, DEVICE_ACCESS_ALL},  {true, 'c', 5, 2, DEVICE_ACCESS_ALL},
+        {true, 'c', 10, 200, DEVICE_ACCESS_ALL},
 };
 
 static unsigned parse_access(const char *s)
@@ -34,8 +34,9 @@ static unsigned parse_access(const char *s)
 }
 
 /* The config's rules, then the defaults, then linux.devices: the order runc applies them in. */
-static int build_rules(const struct spec_device_cgroup *rules, size_t n_rules, const struct spec_device *devices,
-                       size_t n_devices, struct device_rule **ret, size_t *ret_n)
+static int build_rules(const struct spec_device_cgroup *rules, size_t n_rules,
+                       const struct spec_device *devices, size_t n_devices, struct device_rule **ret,
+                       size_t *ret_n)
 {
         struct device_rule *r = calloc(n_rules + ARRAY_SIZE(default_allowed) + n_devices, sizeof *r);
         size_t n = 0;
@@ -58,8 +59,8 @@ static int build_rules(const struct spec_device_cgroup *rules, size_t n_rules, c
                 const struct spec_device *d = &devices[i];
                 if (d->type[0] == 'p')
                         continue; /* fifos are not devices to the cgroup */
-                r[n++] = (struct device_rule){ true, d->type[0] == 'b' ? 'b' : 'c', (long) d->major,
-                                               (long) d->minor, DEVICE_ACCESS_ALL };
+                r[n++] = (struct device_rule){true, d->type[0] == 'b' ? 'b' : 'c', (long) d->major,
+                                              (long) d->minor, DEVICE_ACCESS_ALL};
         }
         *ret = r;
         *ret_n = n;
@@ -83,10 +84,12 @@ static void format_v1(const struct device_rule *r, char *buf, size_t size)
                 snprintf(maj, sizeof maj, "%ld", r->major);
         if (r->minor >= 0)
                 snprintf(min, sizeof min, "%ld", r->minor);
-        snprintf(buf, size, "%c %s:%s %s", r->type, r->type == 'a' ? "*" : maj, r->type == 'a' ? "*" : min, acc);
+        snprintf(buf, size, "%c %s:%s %s", r->type, r->type == 'a' ? "*" : maj, r->type == 'a' ? "*" : min,
+                 acc);
 }
 
-static int apply_v1(int fd, const struct device_rule *rules, size_t n, size_t n_config, struct error_info *err)
+static int apply_v1(int fd, const struct device_rule *rules, size_t n, size_t n_config,
+                    struct error_info *err)
 {
         char rule[96];
 
@@ -122,8 +125,9 @@ int cgroup_apply_devices(struct cgroup *cg, const struct spec_device_cgroup *rul
 
         fd = cgroup_v2_fd(cg);
         if (fd < 0)
-                return error_set_reason(err, EOPNOTSUPP,
-                                        "linux.resources.devices: this host has no devices cgroup to apply them");
+                return error_set_reason(
+                        err, EOPNOTSUPP,
+                        "linux.resources.devices: this host has no devices cgroup to apply them");
         r = devices_bpf_compile(all, n, &prog, &n_insns);
         if (r < 0)
                 return error_set(err, -r, "linux.resources.devices: compile the device filter");

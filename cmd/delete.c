@@ -9,10 +9,10 @@
 int cmd_delete(int argc, char **argv, const struct global_opts *g)
 {
         static const struct option opts[] = {
-                { "force", no_argument, NULL, 'f' },
+                {"force", no_argument, NULL, 'f'},
                 {},
         };
-        struct error_info err = { 0 };
+        struct error_info err = {0};
         const char *id;
         bool force = false;
         int c;

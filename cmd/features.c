@@ -8,7 +8,7 @@
 
 int cmd_features(int argc, char **argv, const struct global_opts *g)
 {
-        struct error_info err = { 0 };
+        struct error_info err = {0};
         char *json = NULL;
         int r;
 

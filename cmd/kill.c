@@ -34,10 +34,10 @@ static int parse_signal(const char *s)
 int cmd_kill(int argc, char **argv, const struct global_opts *g)
 {
         static const struct option opts[] = {
-                { "all", no_argument, NULL, 'a' },
+                {"all", no_argument, NULL, 'a'},
                 {},
         };
-        struct error_info err = { 0 };
+        struct error_info err = {0};
         bool all = false;
         int c, sig = SIGTERM;
 

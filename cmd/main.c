@@ -17,12 +17,12 @@ static const struct verb {
         int (*fn)(int argc, char **argv, const struct global_opts *g);
         const char *help;
 } verbs[] = {
-        { "run", cmd_run, "create and run a container" },
-        { "state", cmd_state, "print the state of a container" },
-        { "kill", cmd_kill, "send a signal to a container's init" },
-        { "delete", cmd_delete, "delete a stopped container (or a running one with --force)" },
-        { "spec", cmd_spec, "write a default config.json" },
-        { "features", cmd_features, "print the features this husk implements (JSON)" },
+        {"run", cmd_run, "create and run a container"},
+        {"state", cmd_state, "print the state of a container"},
+        {"kill", cmd_kill, "send a signal to a container's init"},
+        {"delete", cmd_delete, "delete a stopped container (or a running one with --force)"},
+        {"spec", cmd_spec, "write a default config.json"},
+        {"features", cmd_features, "print the features this husk implements (JSON)"},
 };
 
 static void usage(FILE *f)
@@ -61,7 +61,8 @@ int cmd_usage_error(const char *verb, const char *fmt, ...)
 int cmd_one_id(const char *verb, int argc, char **argv, int optind_, const char **ret)
 {
         if (argc - optind_ != 1)
-                return cmd_usage_error(verb, "expects exactly one container id (got %d arguments)", argc - optind_);
+                return cmd_usage_error(verb, "expects exactly one container id (got %d arguments)",
+                                       argc - optind_);
         *ret = argv[optind_];
         return 0;
 }
@@ -70,18 +71,18 @@ int main(int argc, char **argv)
 {
         enum { OPT_ROOT = 256, OPT_LOG, OPT_LOG_FORMAT, OPT_DEBUG, OPT_SYSTEMD, OPT_ROOTLESS, OPT_CRIU };
         static const struct option opts[] = {
-                { "root", required_argument, NULL, OPT_ROOT },
-                { "log", required_argument, NULL, OPT_LOG },
-                { "log-format", required_argument, NULL, OPT_LOG_FORMAT },
-                { "debug", no_argument, NULL, OPT_DEBUG },
-                { "systemd-cgroup", no_argument, NULL, OPT_SYSTEMD },
-                { "rootless", required_argument, NULL, OPT_ROOTLESS },
-                { "criu", required_argument, NULL, OPT_CRIU },
-                { "version", no_argument, NULL, 'v' },
-                { "help", no_argument, NULL, 'h' },
+                {"root", required_argument, NULL, OPT_ROOT},
+                {"log", required_argument, NULL, OPT_LOG},
+                {"log-format", required_argument, NULL, OPT_LOG_FORMAT},
+                {"debug", no_argument, NULL, OPT_DEBUG},
+                {"systemd-cgroup", no_argument, NULL, OPT_SYSTEMD},
+                {"rootless", required_argument, NULL, OPT_ROOTLESS},
+                {"criu", required_argument, NULL, OPT_CRIU},
+                {"version", no_argument, NULL, 'v'},
+                {"help", no_argument, NULL, 'h'},
                 {},
         };
-        struct global_opts g = { .root = "/run/husk" };
+        struct global_opts g = {.root = "/run/husk"};
         const char *log_path = NULL;
         enum log_format fmt = LOG_FORMAT_TEXT;
         int c;
@@ -98,7 +99,8 @@ int main(int argc, char **argv)
                         if (!strcmp(optarg, "json"))
                                 fmt = LOG_FORMAT_JSON;
                         else if (strcmp(optarg, "text") != 0)
-                                return cmd_usage_error(NULL, "--log-format: '%s' is not text or json", optarg);
+                                return cmd_usage_error(NULL, "--log-format: '%s' is not text or json",
+                                                       optarg);
                         break;
                 case OPT_DEBUG:
                         g.debug = true;
@@ -108,7 +110,8 @@ int main(int argc, char **argv)
                         break;
                 case OPT_ROOTLESS:
                         if (strcmp(optarg, "auto") && strcmp(optarg, "true") && strcmp(optarg, "false"))
-                                return cmd_usage_error(NULL, "--rootless: '%s' is not auto, true or false", optarg);
+                                return cmd_usage_error(NULL, "--rootless: '%s' is not auto, true or false",
+                                                       optarg);
                         break;
                 case OPT_CRIU:
                         break; /* accepted for runc compatibility; checkpointing is not implemented */

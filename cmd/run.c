@@ -10,21 +10,29 @@
 
 int cmd_run(int argc, char **argv, const struct global_opts *g)
 {
-        enum { OPT_PID_FILE = 256, OPT_CONSOLE, OPT_NO_PIVOT, OPT_NO_KEYRING, OPT_PRESERVE, OPT_KEEP, OPT_NOSUB };
+        enum {
+                OPT_PID_FILE = 256,
+                OPT_CONSOLE,
+                OPT_NO_PIVOT,
+                OPT_NO_KEYRING,
+                OPT_PRESERVE,
+                OPT_KEEP,
+                OPT_NOSUB
+        };
         static const struct option opts[] = {
-                { "bundle", required_argument, NULL, 'b' },
-                { "detach", no_argument, NULL, 'd' },
-                { "pid-file", required_argument, NULL, OPT_PID_FILE },
-                { "console-socket", required_argument, NULL, OPT_CONSOLE },
-                { "no-pivot", no_argument, NULL, OPT_NO_PIVOT },
-                { "no-new-keyring", no_argument, NULL, OPT_NO_KEYRING },
-                { "preserve-fds", required_argument, NULL, OPT_PRESERVE },
-                { "keep", no_argument, NULL, OPT_KEEP },
-                { "no-subreaper", no_argument, NULL, OPT_NOSUB },
+                {"bundle", required_argument, NULL, 'b'},
+                {"detach", no_argument, NULL, 'd'},
+                {"pid-file", required_argument, NULL, OPT_PID_FILE},
+                {"console-socket", required_argument, NULL, OPT_CONSOLE},
+                {"no-pivot", no_argument, NULL, OPT_NO_PIVOT},
+                {"no-new-keyring", no_argument, NULL, OPT_NO_KEYRING},
+                {"preserve-fds", required_argument, NULL, OPT_PRESERVE},
+                {"keep", no_argument, NULL, OPT_KEEP},
+                {"no-subreaper", no_argument, NULL, OPT_NOSUB},
                 {},
         };
-        struct container_opts o = { .root = g->root, .systemd_cgroup = g->systemd_cgroup };
-        struct error_info err = { 0 };
+        struct container_opts o = {.root = g->root, .systemd_cgroup = g->systemd_cgroup};
+        struct error_info err = {0};
         int c, status = 0;
         long n;
 
@@ -50,7 +58,8 @@ int cmd_run(int argc, char **argv, const struct global_opts *g)
                         break;
                 case OPT_PRESERVE:
                         if (parse_long(optarg, &n) < 0 || n < 0 || n > 65000)
-                                return cmd_usage_error("run", "--preserve-fds: '%s' is not a count of fds", optarg);
+                                return cmd_usage_error("run", "--preserve-fds: '%s' is not a count of fds",
+                                                       optarg);
                         o.preserve_fds = (int) n;
                         break;
                 case OPT_KEEP:

@@ -16,13 +16,13 @@
 int cmd_spec(int argc, char **argv, const struct global_opts *g)
 {
         static const struct option opts[] = {
-                { "bundle", required_argument, NULL, 'b' },
-                { "rootless", no_argument, NULL, 'r' },
+                {"bundle", required_argument, NULL, 'b'},
+                {"rootless", no_argument, NULL, 'r'},
                 {},
         };
         _cleanup_free_ char *json = NULL;
         const char *bundle = ".";
-        struct error_info err = { 0 };
+        struct error_info err = {0};
         bool rootless = false;
         int c, r;
 

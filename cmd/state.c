@@ -8,7 +8,7 @@
 
 int cmd_state(int argc, char **argv, const struct global_opts *g)
 {
-        struct error_info err = { 0 };
+        struct error_info err = {0};
         const char *id;
         char *json = NULL;
 

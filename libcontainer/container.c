@@ -33,14 +33,17 @@ int container_id_check(const char *id, struct error_info *err)
         size_t n = id ? strlen(id) : 0;
 
         if (n == 0 || n > 1024)
-                return error_set_reason(err, EINVAL, "invalid container id '%s': must be 1 to 1024 characters", id ? id : "");
+                return error_set_reason(err, EINVAL,
+                                        "invalid container id '%s': must be 1 to 1024 characters",
+                                        id ? id : "");
         for (size_t i = 0; i < n; i++) {
                 char ch = id[i];
                 bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
                           (i > 0 && strchr("_.+-", ch));
                 if (!ok)
-                        return error_set_reason(err, EINVAL,
-                                         "invalid container id '%s': use letters, digits and _.+- (not first)", id);
+                        return error_set_reason(
+                                err, EINVAL,
+                                "invalid container id '%s': use letters, digits and _.+- (not first)", id);
         }
         return 0;
 }
@@ -51,11 +54,11 @@ static int check_supported(const struct spec *s, struct error_info *err)
         const struct spec_process *p = s->process;
         const struct spec_linux *lx = s->linux;
 
-#define REFUSE(cond, field)                                                                                  \
-        do {                                                                                                 \
-                if (cond)                                                                                    \
-                        return error_set_reason(err, EOPNOTSUPP, "config.json: %s: not supported by this husk yet", \
-                                         field);                                                             \
+#define REFUSE(cond, field)                                                                                 \
+        do {                                                                                                \
+                if (cond)                                                                                   \
+                        return error_set_reason(err, EOPNOTSUPP,                                            \
+                                                "config.json: %s: not supported by this husk yet", field);  \
         } while (0)
 
         REFUSE(p->terminal, "process.terminal (set it to false)");
@@ -70,7 +73,7 @@ static int check_supported(const struct spec *s, struct error_info *err)
                 struct mount_opts mo;
                 REFUSE(s->mounts[i].n_uid_mappings || s->mounts[i].n_gid_mappings,
                        "mounts[].uidMappings (idmapped mounts)");
-                struct error_info e = { 0 };
+                struct error_info e = {0};
                 int r = mount_opts_parse(s->mounts[i].options, s->mounts[i].n_options, &mo, &e);
                 if (r < 0)
                         return error_set_reason(err, -r, "config.json: mounts[%zu].%s", i, e.msg);
@@ -153,7 +156,8 @@ static int write_pid_file(const char *path, pid_t pid, struct error_info *err)
                 *slash = '\0';
                 name = path + (slash - dir) + 1;
         }
-        _cleanup_close_ int dirfd = open(slash ? (dir[0] ? dir : "/") : ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        _cleanup_close_ int dirfd =
+                open(slash ? (dir[0] ? dir : "/") : ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (dirfd < 0)
                 return error_set(err, errno, "pid file '%s'", path);
         r = write_file_atomic_at(dirfd, name, buf, 0644);
@@ -318,8 +322,13 @@ static void run_rollback(struct container *c, bool claimed)
 int container_run(const struct container_opts *o, int *ret_status, struct error_info *err)
 {
         struct container c = {
-                .opts = o, .id = o->id, .state_dirfd = -EBADF, .procfd = -EBADF,
-                .pidfd = -EBADF, .sync_fd = -EBADF, .child_sync_fd = -EBADF,
+                .opts = o,
+                .id = o->id,
+                .state_dirfd = -EBADF,
+                .procfd = -EBADF,
+                .pidfd = -EBADF,
+                .sync_fd = -EBADF,
+                .child_sync_fd = -EBADF,
         };
         bool claimed = false;
         sigset_t all;
@@ -340,8 +349,8 @@ int container_run(const struct container_opts *o, int *ret_status, struct error_
         r = c.procfd = ns_open_procfs("/proc", err);
         if (r < 0)
                 goto fail;
-        r = cgroup_create(c.spec->linux ? c.spec->linux->cgroups_path : NULL, o->id, o->systemd_cgroup, &c.cgroup,
-                          err);
+        r = cgroup_create(c.spec->linux ? c.spec->linux->cgroups_path : NULL, o->id, o->systemd_cgroup,
+                          &c.cgroup, err);
         if (r < 0)
                 goto fail;
         r = apply_resources(&c, err);
@@ -470,7 +479,8 @@ int container_kill(const char *root, const char *id, int sig, bool all, struct e
         if (pidfd < 0)
                 return error_set(err, -pidfd, "container '%s' is not running", id);
         if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)
-                return error_set(err, errno, "send signal %d to container '%s' (pid %d)", sig, id, (int) st->pid);
+                return error_set(err, errno, "send signal %d to container '%s' (pid %d)", sig, id,
+                                 (int) st->pid);
         return 0;
 }
 
@@ -489,11 +499,12 @@ int container_delete(const char *root, const char *id, bool force, struct error_
         enum container_status s = state_status(fd, st);
         if (s != STATUS_STOPPED) {
                 if (!force)
-                        return error_set_reason(err, EBUSY, "cannot delete container '%s' that is not stopped: %s", id,
-                                         container_status_name(s));
+                        return error_set_reason(err, EBUSY,
+                                                "cannot delete container '%s' that is not stopped: %s", id,
+                                                container_status_name(s));
                 _cleanup_close_ int pidfd = open_init(st);
                 if (pidfd >= 0) {
-                        struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
+                        struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
                         (void) syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
                         (void) poll(&pfd, 1, 10000); /* readable once the process has exited */
                 }

@@ -83,7 +83,7 @@ static int join_and_unshare(struct container *c, int fd, struct error_info *err)
         if (unshare(CLONE_NEWPID) < 0)
                 return error_set(err, errno, "unshare the pid namespace");
         /* CLONE_PARENT: the init becomes husk's child, not ours. */
-        struct clone_args args = { .flags = CLONE_PARENT };
+        struct clone_args args = {.flags = CLONE_PARENT};
         pid_t pid = (pid_t) syscall(SYS_clone3, &args, sizeof args);
         if (pid < 0)
                 return error_set(err, errno, "fork the container's init");
@@ -208,7 +208,7 @@ static int init_run(struct container *c, int fd, char *exe, size_t exe_size, str
 
 void init_main(struct container *c)
 {
-        struct error_info err = { 0 };
+        struct error_info err = {0};
         char exe[PATH_MAX];
         int fd = c->child_sync_fd;
 

@@ -16,18 +16,18 @@ struct container {
         const struct container_opts *opts;
         const char *id;
         struct spec *spec;
-        char *bundle; /* absolute */
-        char *rootfs; /* absolute, real path */
+        char *bundle;    /* absolute */
+        char *rootfs;    /* absolute, real path */
         int state_dirfd; /* ROOT/ID */
         int lock_fd;
         int procfd; /* the host's /proc, checked to be procfs */
         struct cgroup *cgroup;
 
         /* The namespace plan, made by spawn_plan(). */
-        int clone_flags; /* CLONE_NEW* given to clone3 */
-        int unshare_flags; /* CLONE_NEW* the child unshares (join path) */
+        int clone_flags;          /* CLONE_NEW* given to clone3 */
+        int unshare_flags;        /* CLONE_NEW* the child unshares (join path) */
         int ns_fds[_SPEC_NS_MAX]; /* namespaces to join, opened by the parent; -EBADF: none */
-        bool join_path; /* the child joins namespaces and may fork the init */
+        bool join_path;           /* the child joins namespaces and may fork the init */
         bool new_userns;
         bool new_pidns;
         bool new_cgroupns;
@@ -36,9 +36,9 @@ struct container {
         /* Set by spawn. */
         pid_t pid; /* the container's init, in our pid namespace */
         int pidfd;
-        pid_t stage_pid; /* join path: our direct child, which forks the init */
-        int sync_fd; /* parent's end */
-        int child_sync_fd; /* child's end (closed in the parent after clone) */
+        pid_t stage_pid;               /* join path: our direct child, which forks the init */
+        int sync_fd;                   /* parent's end */
+        int child_sync_fd;             /* child's end (closed in the parent after clone) */
         unsigned long long start_time; /* of pid, from /proc/PID/stat */
 };
 
@@ -53,7 +53,7 @@ __attribute__((noreturn)) void init_main(struct container *c);
 int rootfs_setup(struct container *c, struct error_info *err);
 /* Parses mount(8)-style options into flags, propagation and data. */
 struct mount_opts {
-        unsigned long flags; /* MS_* applied at mount time */
+        unsigned long flags;       /* MS_* applied at mount time */
         unsigned long propagation; /* MS_SHARED, MS_SLAVE, … (| MS_REC) */
         bool bind;
         bool recursive_bind;

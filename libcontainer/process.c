@@ -47,7 +47,8 @@ static int apply_sysctl(const struct spec_linux *lx, struct error_info *err)
                                 path[k] = '/';
                 int r = write_file_at(AT_FDCWD, path, lx->sysctl[i].value);
                 if (r < 0)
-                        return error_set(err, -r, "linux.sysctl: set '%s' to '%s'", key, lx->sysctl[i].value);
+                        return error_set(err, -r, "linux.sysctl: set '%s' to '%s'", key,
+                                         lx->sysctl[i].value);
         }
         return 0;
 }
@@ -69,7 +70,7 @@ static int apply_rlimits(const struct spec_process *p, struct error_info *err)
 {
         for (size_t i = 0; i < p->n_rlimits; i++) {
                 const struct spec_rlimit *rl = &p->rlimits[i];
-                struct rlimit lim = { .rlim_cur = rl->soft, .rlim_max = rl->hard };
+                struct rlimit lim = {.rlim_cur = rl->soft, .rlim_max = rl->hard};
                 struct rlimit cur;
 
                 if (setrlimit(rl->resource, &lim) == 0)
@@ -113,7 +114,8 @@ static int drop_bounding(const struct spec_capabilities *caps, struct error_info
                 for (size_t i = 0; i < n; i++)
                         kept |= keep[i] == v;
                 if (!kept && cap_drop_bound(v) < 0 && errno != EINVAL)
-                        return error_set(err, errno, "process.capabilities.bounding: drop %s", cap_to_name(v));
+                        return error_set(err, errno, "process.capabilities.bounding: drop %s",
+                                         cap_to_name(v));
         }
         return 0;
 }
@@ -136,13 +138,15 @@ static int set_capabilities(const struct spec_capabilities *caps, struct error_i
         if (n && cap_set_flag(c, CAP_INHERITABLE, (int) n, v, CAP_SET) < 0)
                 return error_set(err, errno, "process.capabilities.inheritable");
         if (cap_set_proc(c) < 0)
-                return error_set(err, errno, "process.capabilities: set effective, permitted and inheritable");
+                return error_set(err, errno,
+                                 "process.capabilities: set effective, permitted and inheritable");
 
         if (cap_reset_ambient() < 0 && errno != EINVAL)
                 return error_set(err, errno, "process.capabilities.ambient: reset");
         n = cap_list(caps->ambient, caps->n_ambient, v);
         for (size_t i = 0; i < n; i++)
-                /* runc warns and goes on: its own default spec lists ambient caps without inheritable ones. */
+                /* runc warns and goes on: its own default spec lists ambient caps without inheritable ones.
+                 */
                 if (cap_set_ambient(v[i], CAP_SET) < 0)
                         log_warn("process.capabilities.ambient: cannot raise %s (it must be permitted and "
                                  "inheritable): %s, ignoring",
@@ -175,7 +179,8 @@ static int change_cwd(const struct spec_process *p, struct error_info *err)
                 return error_set(err, errno, "process.cwd: chdir to '%s'", p->cwd);
         /* A cwd reached through an fd of ours would sit outside the root (CVE-2024-21626). */
         if (!getcwd(buf, sizeof buf) || buf[0] != '/')
-                return error_set_reason(err, EPERM, "process.cwd: '%s' is outside the container's root", p->cwd);
+                return error_set_reason(err, EPERM, "process.cwd: '%s' is outside the container's root",
+                                        p->cwd);
         return 0;
 }
 
@@ -256,7 +261,7 @@ static char **make_env(const struct spec_process *p)
                 _cleanup_fclose_ FILE *f = fopen("/etc/passwd", "re");
                 char line[1024];
                 while (f && fgets(line, sizeof line, f)) {
-                        char *fields[7] = { 0 }, *s = line;
+                        char *fields[7] = {0}, *s = line;
                         for (int k = 0; k < 7 && s; k++)
                                 fields[k] = strsep(&s, ":");
                         if (fields[5] && fields[2] && strtoul(fields[2], NULL, 10) == p->user.uid) {
@@ -272,7 +277,7 @@ static char **make_env(const struct spec_process *p)
 
 void process_exec(struct container *c, int sync_fd, const char *path)
 {
-        struct error_info err = { 0 };
+        struct error_info err = {0};
         unsigned first = 3 + (unsigned) c->opts->preserve_fds;
         sigset_t all;
 

@@ -46,62 +46,62 @@ static const struct {
         unsigned long flag;
 } mount_option_table[] = {
         /* keep in sync with specs/features.c: list only what is implemented */
-        { "ro", OPT_SET, MS_RDONLY },
-        { "rw", OPT_CLEAR, MS_RDONLY },
-        { "nosuid", OPT_SET, MS_NOSUID },
-        { "suid", OPT_CLEAR, MS_NOSUID },
-        { "nodev", OPT_SET, MS_NODEV },
-        { "dev", OPT_CLEAR, MS_NODEV },
-        { "noexec", OPT_SET, MS_NOEXEC },
-        { "exec", OPT_CLEAR, MS_NOEXEC },
-        { "sync", OPT_SET, MS_SYNCHRONOUS },
-        { "async", OPT_CLEAR, MS_SYNCHRONOUS },
-        { "dirsync", OPT_SET, MS_DIRSYNC },
-        { "remount", OPT_SET, MS_REMOUNT },
-        { "mand", OPT_SET, MS_MANDLOCK },
-        { "nomand", OPT_CLEAR, MS_MANDLOCK },
-        { "atime", OPT_CLEAR, MS_NOATIME },
-        { "noatime", OPT_SET, MS_NOATIME },
-        { "diratime", OPT_CLEAR, MS_NODIRATIME },
-        { "nodiratime", OPT_SET, MS_NODIRATIME },
-        { "relatime", OPT_SET, MS_RELATIME },
-        { "norelatime", OPT_CLEAR, MS_RELATIME },
-        { "strictatime", OPT_SET, MS_STRICTATIME },
-        { "nostrictatime", OPT_CLEAR, MS_STRICTATIME },
-        { "nosymfollow", OPT_SET, MS_NOSYMFOLLOW },
-        { "symfollow", OPT_CLEAR, MS_NOSYMFOLLOW },
-        { "bind", OPT_BIND, 0 },
-        { "rbind", OPT_RBIND, 0 },
-        { "private", OPT_PROPAGATION, MS_PRIVATE },
-        { "rprivate", OPT_PROPAGATION, MS_PRIVATE | MS_REC },
-        { "shared", OPT_PROPAGATION, MS_SHARED },
-        { "rshared", OPT_PROPAGATION, MS_SHARED | MS_REC },
-        { "slave", OPT_PROPAGATION, MS_SLAVE },
-        { "rslave", OPT_PROPAGATION, MS_SLAVE | MS_REC },
-        { "unbindable", OPT_PROPAGATION, MS_UNBINDABLE },
-        { "runbindable", OPT_PROPAGATION, MS_UNBINDABLE | MS_REC },
+        {"ro", OPT_SET, MS_RDONLY},
+        {"rw", OPT_CLEAR, MS_RDONLY},
+        {"nosuid", OPT_SET, MS_NOSUID},
+        {"suid", OPT_CLEAR, MS_NOSUID},
+        {"nodev", OPT_SET, MS_NODEV},
+        {"dev", OPT_CLEAR, MS_NODEV},
+        {"noexec", OPT_SET, MS_NOEXEC},
+        {"exec", OPT_CLEAR, MS_NOEXEC},
+        {"sync", OPT_SET, MS_SYNCHRONOUS},
+        {"async", OPT_CLEAR, MS_SYNCHRONOUS},
+        {"dirsync", OPT_SET, MS_DIRSYNC},
+        {"remount", OPT_SET, MS_REMOUNT},
+        {"mand", OPT_SET, MS_MANDLOCK},
+        {"nomand", OPT_CLEAR, MS_MANDLOCK},
+        {"atime", OPT_CLEAR, MS_NOATIME},
+        {"noatime", OPT_SET, MS_NOATIME},
+        {"diratime", OPT_CLEAR, MS_NODIRATIME},
+        {"nodiratime", OPT_SET, MS_NODIRATIME},
+        {"relatime", OPT_SET, MS_RELATIME},
+        {"norelatime", OPT_CLEAR, MS_RELATIME},
+        {"strictatime", OPT_SET, MS_STRICTATIME},
+        {"nostrictatime", OPT_CLEAR, MS_STRICTATIME},
+        {"nosymfollow", OPT_SET, MS_NOSYMFOLLOW},
+        {"symfollow", OPT_CLEAR, MS_NOSYMFOLLOW},
+        {"bind", OPT_BIND, 0},
+        {"rbind", OPT_RBIND, 0},
+        {"private", OPT_PROPAGATION, MS_PRIVATE},
+        {"rprivate", OPT_PROPAGATION, MS_PRIVATE | MS_REC},
+        {"shared", OPT_PROPAGATION, MS_SHARED},
+        {"rshared", OPT_PROPAGATION, MS_SHARED | MS_REC},
+        {"slave", OPT_PROPAGATION, MS_SLAVE},
+        {"rslave", OPT_PROPAGATION, MS_SLAVE | MS_REC},
+        {"unbindable", OPT_PROPAGATION, MS_UNBINDABLE},
+        {"runbindable", OPT_PROPAGATION, MS_UNBINDABLE | MS_REC},
         /* NEEDSWORK: the recursive attributes, idmapped mounts and tmpcopyup (rootfs issue). */
-        { "rro", OPT_UNSUPPORTED, 0 },
-        { "rrw", OPT_UNSUPPORTED, 0 },
-        { "rnosuid", OPT_UNSUPPORTED, 0 },
-        { "rsuid", OPT_UNSUPPORTED, 0 },
-        { "rnodev", OPT_UNSUPPORTED, 0 },
-        { "rdev", OPT_UNSUPPORTED, 0 },
-        { "rnoexec", OPT_UNSUPPORTED, 0 },
-        { "rexec", OPT_UNSUPPORTED, 0 },
-        { "rnodiratime", OPT_UNSUPPORTED, 0 },
-        { "rdiratime", OPT_UNSUPPORTED, 0 },
-        { "rrelatime", OPT_UNSUPPORTED, 0 },
-        { "rnorelatime", OPT_UNSUPPORTED, 0 },
-        { "ratime", OPT_UNSUPPORTED, 0 },
-        { "rnoatime", OPT_UNSUPPORTED, 0 },
-        { "rstrictatime", OPT_UNSUPPORTED, 0 },
-        { "rnostrictatime", OPT_UNSUPPORTED, 0 },
-        { "rnosymfollow", OPT_UNSUPPORTED, 0 },
-        { "rsymfollow", OPT_UNSUPPORTED, 0 },
-        { "idmap", OPT_UNSUPPORTED, 0 },
-        { "ridmap", OPT_UNSUPPORTED, 0 },
-        { "tmpcopyup", OPT_UNSUPPORTED, 0 },
+        {"rro", OPT_UNSUPPORTED, 0},
+        {"rrw", OPT_UNSUPPORTED, 0},
+        {"rnosuid", OPT_UNSUPPORTED, 0},
+        {"rsuid", OPT_UNSUPPORTED, 0},
+        {"rnodev", OPT_UNSUPPORTED, 0},
+        {"rdev", OPT_UNSUPPORTED, 0},
+        {"rnoexec", OPT_UNSUPPORTED, 0},
+        {"rexec", OPT_UNSUPPORTED, 0},
+        {"rnodiratime", OPT_UNSUPPORTED, 0},
+        {"rdiratime", OPT_UNSUPPORTED, 0},
+        {"rrelatime", OPT_UNSUPPORTED, 0},
+        {"rnorelatime", OPT_UNSUPPORTED, 0},
+        {"ratime", OPT_UNSUPPORTED, 0},
+        {"rnoatime", OPT_UNSUPPORTED, 0},
+        {"rstrictatime", OPT_UNSUPPORTED, 0},
+        {"rnostrictatime", OPT_UNSUPPORTED, 0},
+        {"rnosymfollow", OPT_UNSUPPORTED, 0},
+        {"rsymfollow", OPT_UNSUPPORTED, 0},
+        {"idmap", OPT_UNSUPPORTED, 0},
+        {"ridmap", OPT_UNSUPPORTED, 0},
+        {"tmpcopyup", OPT_UNSUPPORTED, 0},
 };
 
 int mount_opts_parse(char *const *options, size_t n, struct mount_opts *ret, struct error_info *err)
@@ -118,9 +118,11 @@ int mount_opts_parse(char *const *options, size_t n, struct mount_opts *ret, str
                                 break;
                 if (k == ARRAY_SIZE(mount_option_table)) {
                         /* Not a generic option: hand it to the file system. */
-                        int w = snprintf(ret->data + used, sizeof ret->data - used, "%s%s", used ? "," : "", o);
+                        int w = snprintf(ret->data + used, sizeof ret->data - used, "%s%s", used ? "," : "",
+                                         o);
                         if (w < 0 || (size_t) w >= sizeof ret->data - used)
-                                return error_set(err, E2BIG, "options[%zu]: file system options too long", i);
+                                return error_set(err, E2BIG, "options[%zu]: file system options too long",
+                                                 i);
                         used += (size_t) w;
                         continue;
                 }
@@ -144,8 +146,9 @@ int mount_opts_parse(char *const *options, size_t n, struct mount_opts *ret, str
                         ret->bind = ret->recursive_bind = true;
                         break;
                 case OPT_UNSUPPORTED:
-                        return error_set_reason(err, EOPNOTSUPP, "options[%zu]: '%s' is not supported by this husk yet",
-                                                i, o);
+                        return error_set_reason(err, EOPNOTSUPP,
+                                                "options[%zu]: '%s' is not supported by this husk yet", i,
+                                                o);
                 }
         }
         return 0;
@@ -171,7 +174,7 @@ static void flags_to_attr(unsigned long flags, struct mount_attr *attr)
                 attr->attr_set |= MOUNT_ATTR_NOSYMFOLLOW;
         if (flags & (MS_NOATIME | MS_STRICTATIME | MS_RELATIME)) {
                 attr->attr_clr |= MOUNT_ATTR__ATIME;
-                attr->attr_set |= flags & MS_NOATIME ? MOUNT_ATTR_NOATIME
+                attr->attr_set |= flags & MS_NOATIME       ? MOUNT_ATTR_NOATIME
                                   : flags & MS_STRICTATIME ? MOUNT_ATTR_STRICTATIME
                                                            : MOUNT_ATTR_RELATIME;
         }
@@ -195,7 +198,8 @@ static int bind_onto(int srcdirfd, const char *source, int targetfd, const struc
                 return -errno;
         flags_to_attr(mo->flags, &attr);
         if ((attr.attr_set || attr.attr_clr) &&
-            mount_setattr(tree, "", AT_EMPTY_PATH | (recursive_attr ? AT_RECURSIVE : 0), &attr, sizeof attr) < 0)
+            mount_setattr(tree, "", AT_EMPTY_PATH | (recursive_attr ? AT_RECURSIVE : 0), &attr,
+                          sizeof attr) < 0)
                 return -errno;
         if (move_mount(tree, "", targetfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
                 return -errno;
@@ -272,7 +276,7 @@ static int mount_cgroup_v1(int rootfd, const char *dest, unsigned long flags, st
                 if (r < 0)
                         return error_set(err, -r, "open '%s'", dest);
                 _cleanup_close_ int top = r;
-                struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+                struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
                 if (mount_setattr(top, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0)
                         return error_set(err, errno, "make '%s' read-only", dest);
         }
@@ -345,12 +349,12 @@ static int mount_one(struct container *c, int rootfd, int bundlefd, const struct
 /* ---- /dev ------------------------------------------------------------ */
 
 static const struct spec_device default_devices[] = {
-        { .type = "c", .path = "/dev/null", .major = 1, .minor = 3 },
-        { .type = "c", .path = "/dev/zero", .major = 1, .minor = 5 },
-        { .type = "c", .path = "/dev/full", .major = 1, .minor = 7 },
-        { .type = "c", .path = "/dev/random", .major = 1, .minor = 8 },
-        { .type = "c", .path = "/dev/urandom", .major = 1, .minor = 9 },
-        { .type = "c", .path = "/dev/tty", .major = 5, .minor = 0 },
+        {.type = "c", .path = "/dev/null", .major = 1, .minor = 3},
+        {.type = "c", .path = "/dev/zero", .major = 1, .minor = 5},
+        {.type = "c", .path = "/dev/full", .major = 1, .minor = 7},
+        {.type = "c", .path = "/dev/random", .major = 1, .minor = 8},
+        {.type = "c", .path = "/dev/urandom", .major = 1, .minor = 9},
+        {.type = "c", .path = "/dev/tty", .major = 5, .minor = 0},
 };
 
 static mode_t device_type(const char *t)
@@ -365,7 +369,8 @@ static mode_t device_type(const char *t)
         }
 }
 
-static int create_device(struct container *c, int rootfd, const struct spec_device *d, struct error_info *err)
+static int create_device(struct container *c, int rootfd, const struct spec_device *d,
+                         struct error_info *err)
 {
         mode_t mode = (d->has_file_mode ? d->file_mode : 0666) & 07777;
         const char *base;
@@ -377,7 +382,7 @@ static int create_device(struct container *c, int rootfd, const struct spec_devi
 
         if (c->new_userns) {
                 /* mknod is not allowed in a user namespace: bind the host's node instead. */
-                struct mount_opts mo = { .bind = true };
+                struct mount_opts mo = {.bind = true};
                 _cleanup_close_ int fd = root_mkfile(rootfd, d->path, 0600);
                 if (fd < 0)
                         return error_set(err, -fd, "create device '%s'", d->path);
@@ -392,12 +397,14 @@ static int create_device(struct container *c, int rootfd, const struct spec_devi
                 if (errno != EEXIST)
                         return error_set(err, errno, "mknod '%s'", d->path);
                 /* Replace whatever the image has there (never follows a symlink: unlinkat). */
-                if (unlinkat(parentfd, base, 0) < 0 || mknodat(parentfd, base, mode | device_type(d->type), dev) < 0)
+                if (unlinkat(parentfd, base, 0) < 0 ||
+                    mknodat(parentfd, base, mode | device_type(d->type), dev) < 0)
                         return error_set(err, errno, "mknod '%s'", d->path);
         }
         if (fchmodat(parentfd, base, mode, AT_SYMLINK_NOFOLLOW) < 0 && errno != EOPNOTSUPP)
                 return error_set(err, errno, "chmod device '%s'", d->path);
-        if (fchownat(parentfd, base, d->has_uid ? d->uid : 0, d->has_gid ? d->gid : 0, AT_SYMLINK_NOFOLLOW) < 0)
+        if (fchownat(parentfd, base, d->has_uid ? d->uid : 0, d->has_gid ? d->gid : 0, AT_SYMLINK_NOFOLLOW) <
+            0)
                 return error_set(err, errno, "chown device '%s'", d->path);
         return 0;
 }
@@ -407,8 +414,10 @@ static int create_dev_symlinks(int rootfd, struct error_info *err)
         static const struct {
                 const char *target, *name;
         } links[] = {
-                { "/proc/self/fd", "fd" },         { "/proc/self/fd/0", "stdin" },
-                { "/proc/self/fd/1", "stdout" },   { "/proc/self/fd/2", "stderr" },
+                {"/proc/self/fd", "fd"},
+                {"/proc/self/fd/0", "stdin"},
+                {"/proc/self/fd/1", "stdout"},
+                {"/proc/self/fd/2", "stderr"},
         };
         _cleanup_close_ int devfd = root_mkdir_p(rootfd, "/dev", 0755);
 
@@ -417,7 +426,8 @@ static int create_dev_symlinks(int rootfd, struct error_info *err)
         for (size_t i = 0; i < ARRAY_SIZE(links); i++)
                 if (symlinkat(links[i].target, devfd, links[i].name) < 0 && errno != EEXIST)
                         return error_set(err, errno, "symlink /dev/%s", links[i].name);
-        if (access("/proc/kcore", F_OK) == 0 && symlinkat("/proc/kcore", devfd, "core") < 0 && errno != EEXIST)
+        if (access("/proc/kcore", F_OK) == 0 && symlinkat("/proc/kcore", devfd, "core") < 0 &&
+            errno != EEXIST)
                 return error_set(err, errno, "symlink /dev/core");
         /* /dev/ptmx is the one of the container's devpts instance. */
         if (unlinkat(devfd, "ptmx", 0) < 0 && errno != ENOENT)
@@ -514,7 +524,7 @@ static int mask_paths(struct container *c, int rootfd, struct error_info *err)
 {
         const struct spec_linux *lx = c->spec->linux;
         _cleanup_close_ int nullfd = -EBADF;
-        struct mount_opts mo = { .bind = true };
+        struct mount_opts mo = {.bind = true};
         struct stat st;
         char p[64];
         int r;
@@ -525,7 +535,8 @@ static int mask_paths(struct container *c, int rootfd, struct error_info *err)
                 if (fd == -ENOENT)
                         continue;
                 if (fd < 0 || fstat(fd, &st) < 0)
-                        return error_set(err, fd < 0 ? -fd : errno, "linux.maskedPaths[%zu]: open '%s'", i, path);
+                        return error_set(err, fd < 0 ? -fd : errno, "linux.maskedPaths[%zu]: open '%s'", i,
+                                         path);
                 if (S_ISDIR(st.st_mode)) {
                         if (mount("tmpfs", fd_path(fd, p, sizeof p), "tmpfs", MS_RDONLY, NULL) < 0)
                                 return error_set(err, errno, "linux.maskedPaths[%zu]: mask '%s'", i, path);
@@ -534,7 +545,8 @@ static int mask_paths(struct container *c, int rootfd, struct error_info *err)
                 if (nullfd < 0) {
                         nullfd = open_verified_null(rootfd);
                         if (nullfd < 0)
-                                return error_set(err, -nullfd, "linux.maskedPaths: /dev/null is not char 1:3");
+                                return error_set(err, -nullfd,
+                                                 "linux.maskedPaths: /dev/null is not char 1:3");
                 }
                 r = bind_onto(nullfd, "", fd, &mo, false);
                 if (r < 0)
@@ -546,7 +558,7 @@ static int mask_paths(struct container *c, int rootfd, struct error_info *err)
 static int readonly_paths(struct container *c, int rootfd, struct error_info *err)
 {
         const struct spec_linux *lx = c->spec->linux;
-        struct mount_opts mo = { .bind = true, .recursive_bind = true, .flags = MS_RDONLY };
+        struct mount_opts mo = {.bind = true, .recursive_bind = true, .flags = MS_RDONLY};
         int r;
 
         for (size_t i = 0; lx && i < lx->n_readonly_paths; i++) {
@@ -570,10 +582,10 @@ static unsigned long root_propagation(const struct spec *s)
                 const char *name;
                 unsigned long flags;
         } table[] = {
-                { "shared", MS_SHARED },         { "rshared", MS_SHARED | MS_REC },
-                { "slave", MS_SLAVE },           { "rslave", MS_SLAVE | MS_REC },
-                { "private", MS_PRIVATE },       { "rprivate", MS_PRIVATE | MS_REC },
-                { "unbindable", MS_UNBINDABLE }, { "runbindable", MS_UNBINDABLE | MS_REC },
+                {"shared", MS_SHARED},         {"rshared", MS_SHARED | MS_REC},
+                {"slave", MS_SLAVE},           {"rslave", MS_SLAVE | MS_REC},
+                {"private", MS_PRIVATE},       {"rprivate", MS_PRIVATE | MS_REC},
+                {"unbindable", MS_UNBINDABLE}, {"runbindable", MS_UNBINDABLE | MS_REC},
         };
         const char *p = s->linux ? s->linux->rootfs_propagation : NULL;
 
@@ -638,7 +650,7 @@ int rootfs_setup(struct container *c, struct error_info *err)
         if (r < 0)
                 return r;
         if (s->root_readonly) {
-                struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+                struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
                 if (mount_setattr(rootfd, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0)
                         return error_set(err, errno, "root.readonly: make / read-only");
         }

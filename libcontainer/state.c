@@ -66,8 +66,8 @@ int state_dir_open(const char *root, const char *id, struct error_info *err)
         _cleanup_close_ int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (rootfd < 0 && errno != ENOENT)
                 return error_set(err, errno, "open state root '%s'", root);
-        _cleanup_close_ int fd = rootfd < 0 ? -1
-                                            : openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        _cleanup_close_ int fd =
+                rootfd < 0 ? -1 : openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0) {
                 if (rootfd < 0 || errno == ENOENT)
                         return error_set_reason(err, ENOENT, "container '%s' does not exist", id);

@@ -8,7 +8,7 @@
 
 int sync_send(int fd, enum sync_type type, pid_t pid)
 {
-        struct sync_msg m = { .type = type, .pid = pid };
+        struct sync_msg m = {.type = type, .pid = pid};
         ssize_t n;
 
         do
@@ -21,7 +21,7 @@ int sync_send(int fd, enum sync_type type, pid_t pid)
 
 int sync_send_error(int fd, const struct error_info *err)
 {
-        struct sync_msg m = { .type = SYNC_ERROR };
+        struct sync_msg m = {.type = SYNC_ERROR};
         ssize_t n;
 
         m.err = *err;

@@ -25,14 +25,10 @@ static const struct {
         int flag;
         const char *proc_name;
 } ns_table[_SPEC_NS_MAX] = {
-        [SPEC_NS_PID] = { CLONE_NEWPID, "pid" },
-        [SPEC_NS_NETWORK] = { CLONE_NEWNET, "net" },
-        [SPEC_NS_MOUNT] = { CLONE_NEWNS, "mnt" },
-        [SPEC_NS_IPC] = { CLONE_NEWIPC, "ipc" },
-        [SPEC_NS_UTS] = { CLONE_NEWUTS, "uts" },
-        [SPEC_NS_USER] = { CLONE_NEWUSER, "user" },
-        [SPEC_NS_CGROUP] = { CLONE_NEWCGROUP, "cgroup" },
-        [SPEC_NS_TIME] = { CLONE_NEWTIME, "time" },
+        [SPEC_NS_PID] = {CLONE_NEWPID, "pid"},          [SPEC_NS_NETWORK] = {CLONE_NEWNET, "net"},
+        [SPEC_NS_MOUNT] = {CLONE_NEWNS, "mnt"},         [SPEC_NS_IPC] = {CLONE_NEWIPC, "ipc"},
+        [SPEC_NS_UTS] = {CLONE_NEWUTS, "uts"},          [SPEC_NS_USER] = {CLONE_NEWUSER, "user"},
+        [SPEC_NS_CGROUP] = {CLONE_NEWCGROUP, "cgroup"}, [SPEC_NS_TIME] = {CLONE_NEWTIME, "time"},
 };
 
 int ns_clone_flag(enum spec_namespace_type t)
@@ -53,8 +49,8 @@ int ns_open(enum spec_namespace_type t, const char *path, struct error_info *err
 
         int type = ioctl(fd, NS_GET_NSTYPE);
         if (type < 0)
-                return error_set(err, errno == ENOTTY ? EINVAL : errno,
-                                 "'%s' is not a namespace file", path);
+                return error_set(err, errno == ENOTTY ? EINVAL : errno, "'%s' is not a namespace file",
+                                 path);
         if (type != ns_table[t].flag)
                 return error_set(err, EINVAL, "'%s' is not a %s namespace", path, spec_namespace_name(t));
         return TAKE_FD(fd);
@@ -134,8 +130,8 @@ int ns_write_time_offsets(int procfd, const struct spec_linux *lx, struct error_
                 used += (size_t) snprintf(buf, sizeof buf, "monotonic %lld %u\n",
                                           (long long) lx->time_monotonic.secs, lx->time_monotonic.nanosecs);
         if (lx->time_boottime.present)
-                snprintf(buf + used, sizeof buf - used, "boottime %lld %u\n", (long long) lx->time_boottime.secs,
-                         lx->time_boottime.nanosecs);
+                snprintf(buf + used, sizeof buf - used, "boottime %lld %u\n",
+                         (long long) lx->time_boottime.secs, lx->time_boottime.nanosecs);
         if (!buf[0])
                 return 0;
         /* One line per write: the kernel parses each write separately. */

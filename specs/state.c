@@ -33,7 +33,8 @@ int spec_state_encode(const struct spec_state *st, bool full, char **ret)
         if (st->n_annotations) {
                 json_t *a = json_object();
                 for (size_t i = 0; i < st->n_annotations; i++)
-                        json_object_set_new(a, st->annotations[i].key, json_string(st->annotations[i].value));
+                        json_object_set_new(a, st->annotations[i].key,
+                                            json_string(st->annotations[i].value));
                 json_object_set_new(o, "annotations", a);
         }
         if (full) {

@@ -27,7 +27,7 @@ struct spec_state {
         size_t n_annotations;
         /* husk's own facts */
         unsigned long long start_time; /* of pid, clock ticks since boot */
-        char *cgroup; /* cgroup_serialize() text */
+        char *cgroup;                  /* cgroup_serialize() text */
         bool systemd_cgroup;
 };
 

@@ -50,25 +50,25 @@ static inline void closedirp(DIR **d)
 #define _cleanup_closedir_ _cleanup_(closedirp)
 
 /* Takes ownership: returns the value and leaves the source empty. */
-#define TAKE_PTR(p)                                                                                \
-        ({                                                                                         \
-                __typeof__(p) _p = (p);                                                            \
-                (p) = NULL;                                                                        \
-                _p;                                                                                \
+#define TAKE_PTR(p)                                                                                         \
+        ({                                                                                                  \
+                __typeof__(p) _p = (p);                                                                     \
+                (p) = NULL;                                                                                 \
+                _p;                                                                                         \
         })
-#define TAKE_FD(fd)                                                                                \
-        ({                                                                                         \
-                int _fd = (fd);                                                                    \
-                (fd) = -EBADF;                                                                     \
-                _fd;                                                                               \
+#define TAKE_FD(fd)                                                                                         \
+        ({                                                                                                  \
+                int _fd = (fd);                                                                             \
+                (fd) = -EBADF;                                                                              \
+                _fd;                                                                                        \
         })
 
 /* Declares fnp(type *) calling fn(*p) when *p is set, for _cleanup_(fnp). */
-#define DEFINE_CLEANUP_FUNC(type, fn)                                                              \
-        static inline void fn##p(type *p)                                                          \
-        {                                                                                          \
-                if (*p)                                                                            \
-                        fn(*p);                                                                    \
+#define DEFINE_CLEANUP_FUNC(type, fn)                                                                       \
+        static inline void fn##p(type *p)                                                                   \
+        {                                                                                                   \
+                if (*p)                                                                                     \
+                        fn(*p);                                                                             \
         }
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

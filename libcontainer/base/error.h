@@ -15,7 +15,7 @@
 #include <stddef.h>
 
 struct error_info {
-        int errnum; /* > 0 once set */
+        int errnum;     /* > 0 once set */
         int has_reason; /* msg already says why: print it without strerror(errnum) */
         char msg[1024]; /* "open 'config.json'", no trailing newline */
 };
@@ -24,13 +24,12 @@ struct error_info {
 int error_set(struct error_info *err, int errnum, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
 
- /* Same, for a message that states its own reason ("container 'x' does not exist"). */
+/* Same, for a message that states its own reason ("container 'x' does not exist"). */
 int error_set_reason(struct error_info *err, int errnum, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
 
 /* Prefixes "fmt: " to the message already in err.  Returns r unchanged. */
-int error_prefix(struct error_info *err, int r, const char *fmt, ...)
-        __attribute__((format(printf, 3, 4)));
+int error_prefix(struct error_info *err, int r, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Clears err. */
 void error_clear(struct error_info *err);

@@ -107,13 +107,16 @@ void log_write(enum log_level level, const char *fmt, ...)
                 n = strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
                 snprintf(stamp + n, sizeof stamp - n, ".%06ldZ", (long) tv.tv_usec);
                 log_json_escape(esc, sizeof esc, msg);
-                n = (size_t) snprintf(line, sizeof line, "{\"level\":\"%s\",\"msg\":\"%s\",\"time\":\"%s\"}\n",
+                n = (size_t) snprintf(line, sizeof line,
+                                      "{\"level\":\"%s\",\"msg\":\"%s\",\"time\":\"%s\"}\n",
                                       level_names[level], esc, stamp);
         } else if (log_target >= 0) {
                 n = (size_t) snprintf(line, sizeof line, "%s: %s\n", level_names[level], msg);
         } else {
                 n = (size_t) snprintf(line, sizeof line, "husk: %s%s\n",
-                                      level == LOG_LEVEL_ERROR ? "" : level == LOG_LEVEL_WARN ? "warning: " : "",
+                                      level == LOG_LEVEL_ERROR  ? ""
+                                      : level == LOG_LEVEL_WARN ? "warning: "
+                                                                : "",
                                       msg);
         }
         if (n >= sizeof line)

@@ -9,6 +9,7 @@
  */
 
 #include <stdbool.h>
+#include <stddef.h>
 
 enum log_level {
         LOG_LEVEL_ERROR,
@@ -34,10 +35,10 @@ enum log_format log_get_format(void);
 
 void log_write(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-#define log_debug(...)                                                                             \
-        do {                                                                                       \
-                if (log_is_debug())                                                                \
-                        log_write(LOG_LEVEL_DEBUG, __VA_ARGS__);                                   \
+#define log_debug(...)                                                                                      \
+        do {                                                                                                \
+                if (log_is_debug())                                                                         \
+                        log_write(LOG_LEVEL_DEBUG, __VA_ARGS__);                                            \
         } while (0)
 #define log_info(...) log_write(LOG_LEVEL_INFO, __VA_ARGS__)
 #define log_warn(...) log_write(LOG_LEVEL_WARN, __VA_ARGS__)

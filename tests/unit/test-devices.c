@@ -22,9 +22,9 @@
 #include "cgroups/devices-internal.h"
 
 static const struct device_rule deny_all_but_null[] = {
-        { false, 'a', -1, -1, DEVICE_ACCESS_ALL },
-        { true, 'c', 1, 3, DEVICE_ACCESS_ALL },
-        { true, 'c', 1, 5, DEVICE_ACCESS_READ },
+        {false, 'a', -1, -1, DEVICE_ACCESS_ALL},
+        {true, 'c', 1, 3, DEVICE_ACCESS_ALL},
+        {true, 'c', 1, 5, DEVICE_ACCESS_READ},
 };
 
 static void test_program_shape(void **state)
