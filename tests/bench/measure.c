@@ -75,7 +75,8 @@ int main(int argc, char **argv)
                 }
         clock_gettime(CLOCK_MONOTONIC, &t1);
 
-        printf("%lld %lld %ld %d\n", ns_of(&t1) - ns_of(&t0), ns_of_tv(&ru.ru_utime) + ns_of_tv(&ru.ru_stime),
-               ru.ru_maxrss, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+        printf("%lld %lld %ld %d\n", ns_of(&t1) - ns_of(&t0),
+               ns_of_tv(&ru.ru_utime) + ns_of_tv(&ru.ru_stime), ru.ru_maxrss,
+               WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
         return 0;
 }
