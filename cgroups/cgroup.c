@@ -367,6 +367,14 @@ int cgroup_v2_fd(const struct cgroup *cg)
         return cg->n > 0 && cg->h[0].v2 ? cg->h[0].leaf_fd : -EBADF;
 }
 
+bool cgroup_has_v1(const struct cgroup *cg)
+{
+        for (size_t i = 0; i < cg->n; i++)
+                if (!cg->h[i].v2)
+                        return true;
+        return false;
+}
+
 int cgroup_v1_leaf_fd(const struct cgroup *cg, const char *controller)
 {
         for (size_t i = 0; i < cg->n; i++) {

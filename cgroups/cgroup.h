@@ -113,6 +113,9 @@ int cgroup_deserialize(const char *s, struct cgroup **ret, struct error_info *er
  */
 const char *cgroup_path(const struct cgroup *cg);
 
+/* true when the container has a cgroup in a v1 hierarchy (hybrid and v1 hosts). */
+bool cgroup_has_v1(const struct cgroup *cg);
+
 /*
  * The pids in the container's cgroup and the sub-cgroups below it, read from cgroup.procs
  * in the cgroup2 hierarchy when there is one, else the first v1 hierarchy.  *ret is

@@ -420,13 +420,13 @@ int cgroup_path_resolve(const char *cgroups_path, const char *id, const char *ow
         }
         r = append_components(buf, size, inner);
         if (r == -EINVAL)
-                return error_set(err, EINVAL, "config.json: linux.cgroupsPath: must not contain '..' ('%s')",
-                                 inner);
+                return error_set_reason(
+                        err, EINVAL, "config.json: linux.cgroupsPath: must not contain '..' ('%s')", inner);
         if (r < 0)
                 return error_set(err, -r, "cgroupsPath '%s'", inner);
         if (!buf[0])
-                return error_set(err, EINVAL, "config.json: linux.cgroupsPath: '%s' names the root cgroup",
-                                 inner);
+                return error_set_reason(err, EINVAL,
+                                        "config.json: linux.cgroupsPath: '%s' names the root cgroup", inner);
         *ret = TAKE_PTR(buf);
         return 0;
 }

@@ -69,15 +69,9 @@ static int check_supported(const struct spec *s, struct error_info *err)
         REFUSE(p->exec_cpu_affinity_initial || p->exec_cpu_affinity_final, "process.execCPUAffinity");
         for (int k = 0; k < _SPEC_HOOK_KIND_MAX; k++)
                 REFUSE(s->hooks.n_hooks[k], "hooks");
-        for (size_t i = 0; i < s->n_mounts; i++) {
-                struct mount_opts mo;
+        for (size_t i = 0; i < s->n_mounts; i++)
                 REFUSE(s->mounts[i].n_uid_mappings || s->mounts[i].n_gid_mappings,
                        "mounts[].uidMappings (idmapped mounts)");
-                struct error_info e = {0};
-                int r = mount_opts_parse(s->mounts[i].options, s->mounts[i].n_options, &mo, &e);
-                if (r < 0)
-                        return error_set_reason(err, -r, "config.json: mounts[%zu].%s", i, e.msg);
-        }
         if (!lx)
                 return 0;
         REFUSE(lx->seccomp, "linux.seccomp");
@@ -101,6 +95,26 @@ static int check_supported(const struct spec *s, struct error_info *err)
         return 0;
 }
 
+/* The mount options of every mount, parsed once here, before anything is made; the init applies them. */
+static int plan_mounts(struct container *c, struct error_info *err)
+{
+        const struct spec *s = c->spec;
+
+        c->mount_opts = calloc(s->n_mounts ? s->n_mounts : 1, sizeof *c->mount_opts);
+        if (!c->mount_opts)
+                return error_set(err, ENOMEM, "plan the mounts");
+        for (size_t i = 0; i < s->n_mounts; i++) {
+                struct error_info e = {0};
+                int r = mount_opts_parse(s->mounts[i].options, s->mounts[i].n_options, &c->mount_opts[i],
+                                         &e);
+                if (r < 0)
+                        return error_set_reason(err, -r, "config.json: mounts[%zu].%s", i, e.msg);
+                if (s->mounts[i].type && !strcmp(s->mounts[i].type, "bind"))
+                        c->mount_opts[i].bind = true;
+        }
+        return 0;
+}
+
 /* Reads BUNDLE/config.json and finds the rootfs. */
 static int load_bundle(struct container *c, struct error_info *err)
 {
@@ -116,9 +130,9 @@ static int load_bundle(struct container *c, struct error_info *err)
         if (r < 0)
                 return r;
         if (!c->spec->process)
-                return error_set(err, EINVAL, "config.json: process: required to run a container");
+                return error_set_reason(err, EINVAL, "config.json: process: required to run a container");
         if (!c->spec->root_path)
-                return error_set(err, EINVAL, "config.json: root.path: required");
+                return error_set_reason(err, EINVAL, "config.json: root.path: required");
 
         if (c->spec->root_path[0] == '/')
                 snprintf(path, sizeof path, "%s", c->spec->root_path);
@@ -129,7 +143,10 @@ static int load_bundle(struct container *c, struct error_info *err)
                 return error_set(err, errno, "config.json: root.path: '%s'", path);
         if (stat(c->rootfs, &st) < 0 || !S_ISDIR(st.st_mode))
                 return error_set(err, ENOTDIR, "config.json: root.path: '%s'", path);
-        return check_supported(c->spec, err);
+        r = check_supported(c->spec, err);
+        if (r < 0)
+                return r;
+        return plan_mounts(c, err);
 }
 
 /* Limits are set before the init is born into the cgroup (placement comes with clone3). */
@@ -201,22 +218,13 @@ static int record_state(struct container *c, struct error_info *err)
 /* sync 3: let the init exec, and learn whether execve worked (EOF) or not (an error). */
 static int start_and_confirm(struct container *c, struct error_info *err)
 {
-        struct sync_msg m;
-        int r;
+        int r = sync_send(c->sync_fd, SYNC_START, 0);
 
-        r = sync_send(c->sync_fd, SYNC_START, 0);
         if (r < 0)
                 return error_set(err, -r, "start the container's init");
-        r = sync_recv(c->sync_fd, &m);
+        r = sync_expect_exec(c->sync_fd, err);
         if (r < 0)
-                return error_set(err, -r, "read from container init");
-        if (r > 0 && m.type == SYNC_ERROR) {
-                if (err)
-                        *err = m.err;
-                return -(m.err.errnum > 0 ? m.err.errnum : EIO);
-        }
-        if (r > 0)
-                return error_set(err, EPROTO, "unexpected message %u from container init", m.type);
+                return r;
         c->sync_fd = safe_close(c->sync_fd);
         return 0;
 }
@@ -297,6 +305,7 @@ static void container_release(struct container *c)
         spec_free(c->spec);
         free(c->bundle);
         free(c->rootfs);
+        free(c->mount_opts);
 }
 
 /* The rollback of a failed run: the init killed and reaped, its cgroup and state dir removed. */
@@ -488,14 +497,23 @@ int container_delete(const char *root, const char *id, bool force, struct error_
 {
         _cleanup_(spec_state_freep) struct spec_state *st = NULL;
         _cleanup_(cgroup_freep) struct cgroup *cg = NULL;
-        _cleanup_close_ int fd = -EBADF;
-        int r = open_container(root, id, &fd, &st, err);
+        int r = container_id_check(id, err);
 
-        /* As runc: forcing the removal of what is not there is not an error (engines clean up twice). */
-        if (r == -ENOENT && force && container_id_check(id, NULL) == 0 && !state_dir_exists(root, id))
-                return 0;
         if (r < 0)
                 return r;
+        _cleanup_close_ int fd = state_dir_open(root, id, err);
+        /* As runc: forcing the removal of what is not there is not an error (engines clean up twice). */
+        if (fd == -ENOENT && force)
+                return 0;
+        if (fd < 0)
+                return fd;
+        r = state_read(fd, &st, err);
+        /* We hold the lock and there is no state.json: its creator died before writing one. */
+        if (r == -ENOENT && force)
+                return state_dir_remove(root, id, err);
+        if (r < 0)
+                return error_prefix(err, r, "container '%s'", id);
+
         enum container_status s = state_status(fd, st);
         if (s != STATUS_STOPPED) {
                 if (!force)

@@ -11,6 +11,7 @@
 #include "specs/spec.h"
 
 struct cgroup;
+struct mount_opts;
 
 struct container {
         const struct container_opts *opts;
@@ -22,6 +23,7 @@ struct container {
         int lock_fd;
         int procfd; /* the host's /proc, checked to be procfs */
         struct cgroup *cgroup;
+        struct mount_opts *mount_opts; /* one per spec->mounts[], parsed by the parent */
 
         /* The namespace plan, made by spawn_plan(). */
         int clone_flags;          /* CLONE_NEW* given to clone3 */

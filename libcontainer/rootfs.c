@@ -283,29 +283,15 @@ static int mount_cgroup_v1(int rootfd, const char *dest, unsigned long flags, st
         return 0;
 }
 
-static enum cgroup_mode host_cgroup_mode(void)
-{
-        enum cgroup_mode mode = CGROUP_MODE_V2;
-
-        (void) cgroup_detect(&mode, NULL); /* a host we cannot read: try cgroup2 */
-        return mode;
-}
-
 static int mount_one(struct container *c, int rootfd, int bundlefd, const struct spec_mount *m,
-                     struct error_info *err)
+                     const struct mount_opts *plan, struct error_info *err)
 {
         const char *type = m->type ? m->type : "";
         const char *source = m->source ? m->source : "";
-        struct mount_opts mo;
+        struct mount_opts mo = *plan;
         struct stat st;
         char p[64];
         int r;
-
-        r = mount_opts_parse(m->options, m->n_options, &mo, err);
-        if (r < 0)
-                return r;
-        if (!strcmp(type, "bind"))
-                mo.bind = true;
 
         if (mo.bind) {
                 /* Sources are host paths from the trusted config; relative ones are in the bundle. */
@@ -318,7 +304,7 @@ static int mount_one(struct container *c, int rootfd, int bundlefd, const struct
                 r = bind_onto(bundlefd, source, fd, &mo, false);
                 if (r < 0)
                         return error_set(err, -r, "bind '%s' on '%s'", source, m->destination);
-        } else if (!strcmp(type, "cgroup") && host_cgroup_mode() != CGROUP_MODE_V2) {
+        } else if (!strcmp(type, "cgroup") && cgroup_has_v1(c->cgroup)) {
                 r = mount_cgroup_v1(rootfd, m->destination, mo.flags, err);
                 if (r < 0)
                         return r;
@@ -616,7 +602,7 @@ int rootfs_setup(struct container *c, struct error_info *err)
 
         /* 3. */
         for (size_t i = 0; i < s->n_mounts; i++) {
-                r = mount_one(c, rootfd, bundlefd, &s->mounts[i], err);
+                r = mount_one(c, rootfd, bundlefd, &s->mounts[i], &c->mount_opts[i], err);
                 if (r < 0)
                         return error_prefix(err, r, "mounts[%zu] ('%s')", i, s->mounts[i].destination);
                 log_debug("mounted %s on %s", s->mounts[i].type ? s->mounts[i].type : "bind",

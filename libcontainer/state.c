@@ -79,14 +79,6 @@ int state_dir_open(const char *root, const char *id, struct error_info *err)
         return TAKE_FD(fd);
 }
 
-bool state_dir_exists(const char *root, const char *id)
-{
-        char path[4096];
-
-        snprintf(path, sizeof path, "%s/%s", root, id);
-        return path_exists(path);
-}
-
 int state_dir_remove(const char *root, const char *id, struct error_info *err)
 {
         _cleanup_close_ int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -117,7 +109,7 @@ int state_read(int dirfd, struct spec_state **ret, struct error_info *err)
         int r = read_file_alloc(dirfd, "state.json", &json, NULL);
 
         if (r == -ENOENT)
-                return error_set_reason(err, ENOENT, "container is still being created (no state.json)");
+                return error_set_reason(err, ENOENT, "still being created (no state.json)");
         if (r < 0)
                 return error_set(err, -r, "read state.json");
         return spec_state_decode(json, ret, err);

@@ -29,9 +29,6 @@ int state_dir_create(const char *root, const char *id, struct error_info *err);
 /* Opens and locks ROOT/ID; "container 'ID' does not exist" when missing. */
 int state_dir_open(const char *root, const char *id, struct error_info *err);
 
-/* true when ROOT/ID exists (whether or not it holds a state.json). */
-bool state_dir_exists(const char *root, const char *id);
-
 /* Removes ROOT/ID and everything in it. */
 int state_dir_remove(const char *root, const char *id, struct error_info *err);
 

@@ -6,29 +6,31 @@
 #include "sync.h"
 #include "base/banned.h"
 
-int sync_send(int fd, enum sync_type type, pid_t pid)
+static int send_msg(int fd, const struct sync_msg *m)
 {
-        struct sync_msg m = {.type = type, .pid = pid};
         ssize_t n;
 
         do
-                n = send(fd, &m, sizeof m, MSG_NOSIGNAL);
+                n = send(fd, m, sizeof *m, MSG_NOSIGNAL);
         while (n < 0 && errno == EINTR);
         if (n < 0)
                 return -errno;
-        return n == sizeof m ? 0 : -EIO;
+        return n == sizeof *m ? 0 : -EIO;
+}
+
+int sync_send(int fd, enum sync_type type, pid_t pid)
+{
+        struct sync_msg m = {.type = type, .pid = pid};
+
+        return send_msg(fd, &m);
 }
 
 int sync_send_error(int fd, const struct error_info *err)
 {
         struct sync_msg m = {.type = SYNC_ERROR};
-        ssize_t n;
 
         m.err = *err;
-        do
-                n = send(fd, &m, sizeof m, MSG_NOSIGNAL);
-        while (n < 0 && errno == EINTR);
-        return n < 0 ? -errno : 0;
+        return send_msg(fd, &m);
 }
 
 int sync_recv(int fd, struct sync_msg *ret)
@@ -69,6 +71,14 @@ static const char *sync_name(enum sync_type t)
         return "?";
 }
 
+/* The child's error becomes ours. */
+static int take_error(const struct sync_msg *m, struct error_info *err)
+{
+        if (err)
+                *err = m->err;
+        return -(m->err.errnum > 0 ? m->err.errnum : EIO);
+}
+
 int sync_expect(int fd, enum sync_type want, struct sync_msg *ret, struct error_info *err)
 {
         int r = sync_recv(fd, ret);
@@ -77,13 +87,24 @@ int sync_expect(int fd, enum sync_type want, struct sync_msg *ret, struct error_
                 return error_set(err, -r, "read from container init (waiting for '%s')", sync_name(want));
         if (r == 0)
                 return error_set_reason(err, EPIPE, "container init exited before '%s'", sync_name(want));
-        if (ret->type == SYNC_ERROR) {
-                if (err)
-                        *err = ret->err;
-                return -(ret->err.errnum > 0 ? ret->err.errnum : EIO);
-        }
+        if (ret->type == SYNC_ERROR)
+                return take_error(ret, err);
         if (ret->type != (uint32_t) want)
                 return error_set(err, EPROTO, "container init sent '%s', expected '%s'",
                                  sync_name((enum sync_type) ret->type), sync_name(want));
         return 0;
+}
+
+int sync_expect_exec(int fd, struct error_info *err)
+{
+        struct sync_msg m;
+        int r = sync_recv(fd, &m);
+
+        if (r < 0)
+                return error_set(err, -r, "read from container init (waiting for its exec)");
+        if (r == 0)
+                return 0;
+        if (m.type == SYNC_ERROR)
+                return take_error(&m, err);
+        return error_set(err, EPROTO, "container init sent '%s' instead of exec'ing", sync_name(m.type));
 }

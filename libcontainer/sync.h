@@ -60,3 +60,6 @@ int sync_recv(int fd, struct sync_msg *ret);
 /* Receives a message and checks it is of type want.  SYNC_ERROR → its errnum
  * and err filled; EOF → -EPIPE with a message naming the step. */
 int sync_expect(int fd, enum sync_type want, struct sync_msg *ret, struct error_info *err);
+
+/* After sync 3: 0 when the child's execve() worked (EOF), else its error. */
+int sync_expect_exec(int fd, struct error_info *err);

@@ -64,6 +64,13 @@ int spec_uint_value(struct spec_ctx *c, json_t *v, const char *path, uint64_t ma
 /* Key helpers. */
 int spec_get_object(struct spec_ctx *c, json_t *obj, const char *key, const char *parent,
                     enum spec_need need, json_t **ret);
+/*
+ * An optional object at parent.key: when present, writes its path ("linux.intelRdt")
+ * to path (SPEC_PATH_MAX bytes), returns it in *ret_obj and allocates a zeroed
+ * struct of size bytes into *ret.  Returns 1 when present, 0 when absent, < 0 on error.
+ */
+int spec_get_section(struct spec_ctx *c, json_t *obj, const char *key, const char *parent, char *path,
+                     json_t **ret_obj, size_t size, void **ret);
 int spec_get_array(struct spec_ctx *c, json_t *obj, const char *key, const char *parent, enum spec_need need,
                    json_t **ret);
 int spec_get_string(struct spec_ctx *c, json_t *obj, const char *key, const char *parent,

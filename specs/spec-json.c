@@ -426,3 +426,17 @@ char *spec_quote_big_integers(const char *json)
         out[o] = '\0';
         return out;
 }
+
+int spec_get_section(struct spec_ctx *c, json_t *obj, const char *key, const char *parent, char *path,
+                     json_t **ret_obj, size_t size, void **ret)
+{
+        int r = spec_get_object(c, obj, key, parent, SPEC_OPTIONAL, ret_obj);
+
+        if (r <= 0)
+                return r;
+        spec_path_key(path, parent, key);
+        *ret = calloc(1, size);
+        if (!*ret)
+                return spec_oom(c);
+        return 1;
+}

@@ -251,13 +251,11 @@ static int parse_intel_rdt(struct spec_ctx *c, json_t *obj, const char *parent, 
         json_t *robj;
         int r;
 
-        r = spec_get_object(c, obj, "intelRdt", parent, SPEC_OPTIONAL, &robj);
+        r = spec_get_section(c, obj, "intelRdt", parent, path, &robj, sizeof *l->intel_rdt,
+                             (void **) &l->intel_rdt);
         if (r <= 0)
                 return r;
-        spec_path_key(path, parent, "intelRdt");
-        rdt = l->intel_rdt = calloc(1, sizeof *rdt);
-        if (!rdt)
-                return spec_oom(c);
+        rdt = l->intel_rdt;
         if ((r = spec_get_string(c, robj, "closID", path, SPEC_OPTIONAL, &rdt->clos_id)) < 0)
                 return r;
         /* closID names a directory under /sys/fs/resctrl. */
@@ -288,13 +286,11 @@ static int parse_memory_policy(struct spec_ctx *c, json_t *obj, const char *pare
         json_t *mobj;
         int r;
 
-        r = spec_get_object(c, obj, "memoryPolicy", parent, SPEC_OPTIONAL, &mobj);
+        r = spec_get_section(c, obj, "memoryPolicy", parent, path, &mobj, sizeof *l->memory_policy,
+                             (void **) &l->memory_policy);
         if (r <= 0)
                 return r;
-        spec_path_key(path, parent, "memoryPolicy");
-        mp = l->memory_policy = calloc(1, sizeof *mp);
-        if (!mp)
-                return spec_oom(c);
+        mp = l->memory_policy;
         if ((r = spec_get_string(c, mobj, "mode", path, SPEC_REQUIRED, &mp->mode)) < 0)
                 return r;
         if (spec_lookup(mpol_modes, mp->mode) < 0)
@@ -314,13 +310,11 @@ static int parse_personality(struct spec_ctx *c, json_t *obj, const char *parent
         json_t *pobj;
         int r;
 
-        r = spec_get_object(c, obj, "personality", parent, SPEC_OPTIONAL, &pobj);
+        r = spec_get_section(c, obj, "personality", parent, path, &pobj, sizeof *l->personality,
+                             (void **) &l->personality);
         if (r <= 0)
                 return r;
-        spec_path_key(path, parent, "personality");
-        pers = l->personality = calloc(1, sizeof *pers);
-        if (!pers)
-                return spec_oom(c);
+        pers = l->personality;
         if ((r = spec_get_string(c, pobj, "domain", path, SPEC_REQUIRED, &pers->domain)) < 0)
                 return r;
         if (spec_lookup(personality_domains, pers->domain) < 0)
@@ -448,13 +442,11 @@ static int parse_seccomp(struct spec_ctx *c, json_t *obj, const char *parent, st
         size_t i;
         int r;
 
-        r = spec_get_object(c, obj, "seccomp", parent, SPEC_OPTIONAL, &sobj);
+        r = spec_get_section(c, obj, "seccomp", parent, path, &sobj, sizeof *l->seccomp,
+                             (void **) &l->seccomp);
         if (r <= 0)
                 return r;
-        spec_path_key(path, parent, "seccomp");
-        s = l->seccomp = calloc(1, sizeof *s);
-        if (!s)
-                return spec_oom(c);
+        s = l->seccomp;
         if ((r = parse_seccomp_head(c, sobj, path, s)) < 0)
                 return r;
         if ((r = spec_get_array(c, sobj, "syscalls", path, SPEC_OPTIONAL, &arr)) <= 0)

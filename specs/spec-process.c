@@ -278,13 +278,11 @@ static int parse_scheduler(struct spec_ctx *c, json_t *obj, const char *parent, 
         json_t *sobj;
         int r;
 
-        r = spec_get_object(c, obj, "scheduler", parent, SPEC_OPTIONAL, &sobj);
+        r = spec_get_section(c, obj, "scheduler", parent, path, &sobj, sizeof *p->scheduler,
+                             (void **) &p->scheduler);
         if (r <= 0)
                 return r;
-        spec_path_key(path, parent, "scheduler");
-        s = p->scheduler = calloc(1, sizeof *s);
-        if (!s)
-                return spec_oom(c);
+        s = p->scheduler;
         if ((r = spec_get_string(c, sobj, "policy", path, SPEC_REQUIRED, &s->policy)) < 0)
                 return r;
         s->policy_value = spec_lookup(sched_policies, s->policy);
@@ -318,13 +316,11 @@ static int parse_io_priority(struct spec_ctx *c, json_t *obj, const char *parent
         int64_t prio = 0;
         int r;
 
-        r = spec_get_object(c, obj, "ioPriority", parent, SPEC_OPTIONAL, &iobj);
+        r = spec_get_section(c, obj, "ioPriority", parent, path, &iobj, sizeof *p->io_priority,
+                             (void **) &p->io_priority);
         if (r <= 0)
                 return r;
-        spec_path_key(path, parent, "ioPriority");
-        io = p->io_priority = calloc(1, sizeof *io);
-        if (!io)
-                return spec_oom(c);
+        io = p->io_priority;
         if ((r = spec_get_string(c, iobj, "class", path, SPEC_REQUIRED, &io->class)) < 0)
                 return r;
         r = spec_lookup(ioprio_classes, io->class);

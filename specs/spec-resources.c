@@ -96,12 +96,11 @@ static int parse_memory(struct spec_ctx *c, json_t *obj, const char *parent, str
         json_t *mobj;
         int r;
 
-        if ((r = spec_get_object(c, obj, "memory", parent, SPEC_OPTIONAL, &mobj)) <= 0)
+        r = spec_get_section(c, obj, "memory", parent, path, &mobj, sizeof *res->memory,
+                             (void **) &res->memory);
+        if (r <= 0)
                 return r;
-        spec_path_key(path, parent, "memory");
-        m = res->memory = calloc(1, sizeof *m);
-        if (!m)
-                return spec_oom(c);
+        m = res->memory;
         if ((r = get_memory_value(c, mobj, "limit", path, &m->has_limit, &m->limit)) < 0 ||
             (r = get_memory_value(c, mobj, "reservation", path, &m->has_reservation, &m->reservation)) < 0 ||
             (r = get_memory_value(c, mobj, "swap", path, &m->has_swap, &m->swap)) < 0 ||
@@ -163,12 +162,10 @@ static int parse_cpu(struct spec_ctx *c, json_t *obj, const char *parent, struct
         json_t *cobj;
         int r;
 
-        if ((r = spec_get_object(c, obj, "cpu", parent, SPEC_OPTIONAL, &cobj)) <= 0)
+        r = spec_get_section(c, obj, "cpu", parent, path, &cobj, sizeof *res->cpu, (void **) &res->cpu);
+        if (r <= 0)
                 return r;
-        spec_path_key(path, parent, "cpu");
-        cpu = res->cpu = calloc(1, sizeof *cpu);
-        if (!cpu)
-                return spec_oom(c);
+        cpu = res->cpu;
         if ((r = get_flagged_uint(c, cobj, "shares", path, &cpu->has_shares, &cpu->shares)) < 0 ||
             (r = get_flagged_int(c, cobj, "quota", path, &cpu->has_quota, &cpu->quota)) < 0 ||
             (r = get_flagged_uint(c, cobj, "burst", path, &cpu->has_burst, &cpu->burst)) < 0 ||
@@ -273,12 +270,11 @@ static int parse_block_io(struct spec_ctx *c, json_t *obj, const char *parent, s
         json_t *bobj;
         int r;
 
-        if ((r = spec_get_object(c, obj, "blockIO", parent, SPEC_OPTIONAL, &bobj)) <= 0)
+        r = spec_get_section(c, obj, "blockIO", parent, path, &bobj, sizeof *res->block_io,
+                             (void **) &res->block_io);
+        if (r <= 0)
                 return r;
-        spec_path_key(path, parent, "blockIO");
-        b = res->block_io = calloc(1, sizeof *b);
-        if (!b)
-                return spec_oom(c);
+        b = res->block_io;
         if ((r = get_weight(c, bobj, "weight", path, &b->has_weight, &b->weight)) < 0 ||
             (r = get_weight(c, bobj, "leafWeight", path, &b->has_leaf_weight, &b->leaf_weight)) < 0 ||
             (r = parse_weight_devices(c, bobj, path, b)) < 0 ||
@@ -340,12 +336,11 @@ static int parse_network(struct spec_ctx *c, json_t *obj, const char *parent, st
         size_t i;
         int r;
 
-        if ((r = spec_get_object(c, obj, "network", parent, SPEC_OPTIONAL, &nobj)) <= 0)
+        r = spec_get_section(c, obj, "network", parent, path, &nobj, sizeof *res->network,
+                             (void **) &res->network);
+        if (r <= 0)
                 return r;
-        spec_path_key(path, parent, "network");
-        net = res->network = calloc(1, sizeof *net);
-        if (!net)
-                return spec_oom(c);
+        net = res->network;
         if ((r = spec_get_u32(c, nobj, "classID", path, SPEC_OPTIONAL, &net->class_id)) < 0)
                 return r;
         net->has_class_id = r > 0;

@@ -67,8 +67,7 @@ void error_clear(struct error_info *err)
 
 const char *error_format(const struct error_info *err, char *buf, size_t size)
 {
-        /* Validation messages carry their reason already ("must be ..."). */
-        if (err->has_reason || (err->errnum == EINVAL && strstr(err->msg, "config.json")))
+        if (err->has_reason)
                 snprintf(buf, size, "%s", err->msg);
         else if (err->errnum > 0)
                 snprintf(buf, size, "%s: %s", err->msg, strerror(err->errnum));

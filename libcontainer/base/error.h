@@ -35,8 +35,7 @@ int error_prefix(struct error_info *err, int r, const char *fmt, ...) __attribut
 void error_clear(struct error_info *err);
 
 /*
- * Formats "msg: strerror(errnum)" into buf.  Messages about bad
- * configuration (EINVAL with a message that already says why) are printed
- * without the strerror suffix.
+ * Formats "msg: strerror(errnum)" into buf; a message set with
+ * error_set_reason() is printed as it is.
  */
 const char *error_format(const struct error_info *err, char *buf, size_t size);

@@ -151,3 +151,19 @@ check_fixture() {
 	[ "$(jq -r 'select(.level == "error") | .msg' "$log")" = "${stderr#husk: }" ]
 	assert_no_leftovers
 }
+
+@test "a mount option not supported yet is refused naming mounts[i].options[j], and nothing is left" {
+	update_config '.mounts[0].options = ["nosuid", "rro"]'
+	run --separate-stderr husk run "$ID"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "husk: config.json: mounts[0].options[1]: 'rro' is not supported by this husk yet" ]
+	assert_no_leftovers
+}
+
+@test "a field parsed but not applied yet is refused, not ignored, and nothing is left" {
+	update_config '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW"}'
+	run --separate-stderr husk run "$ID"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "husk: config.json: linux.seccomp: not supported by this husk yet" ]
+	assert_no_leftovers
+}

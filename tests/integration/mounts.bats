@@ -178,3 +178,16 @@ has_opt() {
 	has_opt "$opts" nodev
 	has_opt "$super" size=1024k
 }
+
+@test "a device outside the allow-list cannot be opened, even by root with CAP_MKNOD" {
+	update_config '.root.readonly = false
+		| .process.capabilities |= with_entries(.value += ["CAP_MKNOD"])
+		| .linux.resources.devices = [{allow: false, access: "rwm"}]'
+	# 1:1 is /dev/mem: not in the default allow-list; /dev/null (1:3) is.
+	set_args sh -c 'mknod /tmp/mem c 1 1 && payload cat /tmp/mem; echo "mem $?"; payload write /dev/null x; echo "null $?"'
+	run --separate-stderr husk run "$ID"
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"Operation not permitted"* ]]
+	[ "${lines[0]}" = "mem 1" ]
+	[ "${lines[1]}" = "null 0" ]
+}

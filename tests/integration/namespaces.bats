@@ -248,14 +248,19 @@ userns_config() {
 	awk -v i="$inside" -v h="$host" 'BEGIN { d = h - i; exit !(d >= 0 && d < 60) }'
 }
 
-@test "network namespace: joined by path, its links are visible inside" {
-	requires ip
+# make_test_netns : a network namespace $netns (deleted at teardown) holding a
+# link huskdummy0 to recognise it by (dummy when the module is there).
+make_test_netns() {
 	netns=husk-test-$ID
 	ip netns add "$netns"
 	defer ip netns delete "$netns"
-	# A link to recognise the netns by (dummy when the module is there).
 	ip -n "$netns" link add huskdummy0 type dummy 2>/dev/null ||
 		ip -n "$netns" link add huskdummy0 type bridge
+}
+
+@test "network namespace: joined by path, its links are visible inside" {
+	requires ip
+	make_test_netns
 	expected="net:[$(stat -L -c %i "/var/run/netns/$netns")]"
 	add_ns network "/var/run/netns/$netns"
 	ns_inside net
@@ -295,5 +300,23 @@ userns_config() {
 	run --separate-stderr husk run "$ID"
 	[ "$status" -eq 1 ]
 	[[ "$stderr" == "husk: "*"/var/run/netns/husk-test-no-such-netns"* ]]
+	assert_no_leftovers
+}
+
+@test "a new user namespace with a joined network namespace: maps written, the init is PID 1" {
+	requires ip
+	make_test_netns
+	userns_config
+	add_ns network "/var/run/netns/$netns"
+	# The child joins, unshares the user namespace (the parent writes its maps), then forks the init.
+	# /sys is the host's here (this user namespace does not own the netns): ask netlink instead.
+	set_args sh -c 'payload uidmap; echo "init $$"; ip -o link'
+	run husk run "$ID"
+	[ "$status" -eq 0 ]
+	grep -qx 'uid 0 100000 65536' <<<"$output"
+	grep -qx 'gid 0 100000 65536' <<<"$output"
+	grep -qx 'init 1' <<<"$output"
+	grep -q ': huskdummy0[:@]' <<<"$output"
+	run ! grep -q ': eth0[:@]' <<<"$output"
 	assert_no_leftovers
 }

@@ -275,3 +275,69 @@ pid_gone() {
 	[ "$status" -eq 0 ]
 	assert_no_leftovers
 }
+
+@test "state and kill reach a container while a foreground run waits for it" {
+	set_args sh -c 'echo ready; exec payload sleep 30'
+	husk_bg run "$ID"
+	wait_for file_has "$BG_OUT" ready
+	# The foreground run must not hold the container's lock while it waits.
+	run timeout 5 "$HUSK" --root "$HUSK_ROOT" state "$ID"
+	[ "$status" -eq 0 ]
+	[ "$(jq -r .status <<<"$output")" = running ]
+	run timeout 5 "$HUSK" --root "$HUSK_ROOT" kill "$ID" KILL
+	[ "$status" -eq 0 ]
+	wait_bg
+	[ "$status" -eq 137 ]
+	assert_no_leftovers
+}
+
+@test "delete of a container that does not exist fails, delete --force succeeds" {
+	run --separate-stderr husk delete "$ID"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "husk: container '$ID' does not exist" ]
+	run husk delete --force "$ID"
+	[ "$status" -eq 0 ]
+}
+
+@test "delete --force removes the state directory a dead creator left without state.json" {
+	mkdir -p "$HUSK_ROOT/$ID"
+	run --separate-stderr husk delete "$ID"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "husk: container '$ID': still being created (no state.json)" ]
+	[ -d "$HUSK_ROOT/$ID" ]
+	run husk delete --force "$ID"
+	[ "$status" -eq 0 ]
+	[ ! -e "$HUSK_ROOT/$ID" ]
+}
+
+@test "an ambient capability that is not inheritable is skipped with a warning, as runc does" {
+	update_config '.process.capabilities.ambient = ["CAP_KILL"] | .process.capabilities.inheritable = []'
+	set_args payload status
+	run --separate-stderr husk run "$ID"
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"process.capabilities.ambient: cannot raise cap_kill"*", ignoring"* ]]
+	grep -qx 'CapAmb=0000000000000000' <<<"$output"
+}
+
+@test "an ambient capability that is permitted and inheritable is raised" {
+	update_config '.process.capabilities.ambient = ["CAP_KILL"] | .process.capabilities.inheritable = ["CAP_KILL"]'
+	set_args payload status
+	run --separate-stderr husk run "$ID"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	grep -qx 'CapAmb=0000000000000020' <<<"$output"
+}
+
+@test "each container joins a session keyring of its own; --no-new-keyring keeps the caller's" {
+	set_args payload sleep 30
+	husk_raw run -d "$ID" </dev/null >/dev/null 2>&1
+	grep -q " _ses\.$ID: " /proc/keys
+	run husk delete -f "$ID"
+	[ "$status" -eq 0 ]
+
+	husk_raw run -d --no-new-keyring "$ID-k" </dev/null >/dev/null 2>&1
+	defer "$HUSK" --root "$HUSK_ROOT" delete -f "$ID-k"
+	run ! grep -q " _ses\.$ID-k: " /proc/keys
+	run husk delete -f "$ID-k"
+	[ "$status" -eq 0 ]
+}
