@@ -17,10 +17,14 @@ static const struct verb {
         int (*fn)(int argc, char **argv, const struct global_opts *g);
         const char *help;
 } verbs[] = {
+        {"create", cmd_create, "create a container (its process waits for start)"},
+        {"start", cmd_start, "start a created container"},
         {"run", cmd_run, "create and run a container"},
         {"state", cmd_state, "print the state of a container"},
         {"kill", cmd_kill, "send a signal to a container's init"},
         {"delete", cmd_delete, "delete a stopped container (or a running one with --force)"},
+        {"list", cmd_list, "list containers"},
+        {"ps", cmd_ps, "list the processes of a container"},
         {"spec", cmd_spec, "write a default config.json"},
         {"features", cmd_features, "print the features this husk implements (JSON)"},
 };

@@ -4,10 +4,12 @@
  * live in one file (spawn.c, init.c, rootfs.c, process.c, state.c, and the
  * folders below).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +24,7 @@
 #include "base/fs.h"
 #include "base/log.h"
 #include "cgroups/cgroup.h"
+#include "hooks.h"
 #include "internal.h"
 #include "namespaces/ns.h"
 #include "state.h"
@@ -67,8 +70,6 @@ static int check_supported(const struct spec *s, struct error_info *err)
         REFUSE(p->scheduler, "process.scheduler");
         REFUSE(p->io_priority, "process.ioPriority");
         REFUSE(p->exec_cpu_affinity_initial || p->exec_cpu_affinity_final, "process.execCPUAffinity");
-        for (int k = 0; k < _SPEC_HOOK_KIND_MAX; k++)
-                REFUSE(s->hooks.n_hooks[k], "hooks");
         for (size_t i = 0; i < s->n_mounts; i++)
                 REFUSE(s->mounts[i].n_uid_mappings || s->mounts[i].n_gid_mappings,
                        "mounts[].uidMappings (idmapped mounts)");
@@ -183,23 +184,22 @@ static int write_pid_file(const char *path, pid_t pid, struct error_info *err)
         return 0;
 }
 
-static int record_state(struct container *c, struct error_info *err)
+/* ---- state.json, exec.fifo, hooks ------------------------------------------ */
+
+/* state.json as it stands: pid 0 until the init is ready (the status is then "creating"). */
+static int write_state(struct container *c, struct error_info *err)
 {
         _cleanup_free_ char *cg = NULL;
-        char created[64];
-        int r;
+        int r = cgroup_serialize(c->cgroup, &cg);
 
-        c->start_time = proc_start_time(c->procfd, c->pid);
-        state_now_rfc3339(created, sizeof created);
-        r = cgroup_serialize(c->cgroup, &cg);
         if (r < 0)
                 return error_set(err, -r, "serialize cgroup");
         struct spec_state st = {
                 .id = (char *) c->id,
-                .pid = c->pid,
+                .pid = c->start_time ? c->pid : 0,
                 .bundle = c->bundle,
                 .rootfs = c->rootfs,
-                .created = created,
+                .created = c->created,
                 .owner = "",
                 .annotations = c->spec->annotations,
                 .n_annotations = c->spec->n_annotations,
@@ -207,7 +207,15 @@ static int record_state(struct container *c, struct error_info *err)
                 .cgroup = cg,
                 .systemd_cgroup = c->opts->systemd_cgroup,
         };
-        r = state_write(c->state_dirfd, &st, err);
+        return state_write(c->state_dirfd, &st, err);
+}
+
+static int record_state(struct container *c, struct error_info *err)
+{
+        c->start_time = proc_start_time(c->procfd, c->pid);
+        if (c->start_time == 0)
+                return error_set_reason(err, ESRCH, "container init %d exited during set-up", (int) c->pid);
+        int r = write_state(c, err);
         if (r < 0)
                 return r;
         if (c->opts->pid_file)
@@ -215,17 +223,373 @@ static int record_state(struct container *c, struct error_info *err)
         return 0;
 }
 
-/* sync 3: let the init exec, and learn whether execve worked (EOF) or not (an error). */
-static int start_and_confirm(struct container *c, struct error_info *err)
+char *container_hook_state(const struct container *c, const char *status)
 {
-        int r = sync_send(c->sync_fd, SYNC_START, 0);
+        char *json = NULL;
+        struct spec_state st = {
+                .id = (char *) c->id,
+                .status = (char *) status,
+                .pid = c->pid,
+                .bundle = c->bundle,
+                .rootfs = c->rootfs,
+                .created = c->created,
+                .owner = "",
+                .annotations = c->spec->annotations,
+                .n_annotations = c->spec->n_annotations,
+        };
+        return spec_state_encode(&st, false, &json) < 0 ? NULL : json;
+}
 
+int container_hooks_before_pivot(struct container *c, struct error_info *err)
+{
+        const struct spec_hooks *h = &c->spec->hooks;
+
+        if (!hooks_any(h, SPEC_HOOK_PRESTART) && !hooks_any(h, SPEC_HOOK_CREATE_RUNTIME))
+                return 0;
+        _cleanup_free_ char *state = container_hook_state(c, "creating");
+        if (!state)
+                return error_set(err, ENOMEM, "encode the state for hooks");
+        int r = hooks_run(h, SPEC_HOOK_PRESTART, state, err);
         if (r < 0)
-                return error_set(err, -r, "start the container's init");
-        r = sync_expect_exec(c->sync_fd, err);
+                return r;
+        return hooks_run(h, SPEC_HOOK_CREATE_RUNTIME, state, err);
+}
+
+/*
+ * poststart and poststop hooks run from later husk processes, and the config
+ * may have changed by then: keep our own copy of it when it has such hooks.
+ */
+static int keep_config(struct container *c, struct error_info *err)
+{
+        const struct spec_hooks *h = &c->spec->hooks;
+        char path[PATH_MAX];
+        _cleanup_free_ char *json = NULL;
+
+        if (!hooks_any(h, SPEC_HOOK_POSTSTART) && !hooks_any(h, SPEC_HOOK_POSTSTOP))
+                return 0;
+        snprintf(path, sizeof path, "%s/config.json", c->bundle);
+        int r = read_file_alloc(AT_FDCWD, path, &json, NULL);
+        if (r < 0)
+                return error_set(err, -r, "read '%s'", path);
+        r = write_file_atomic_at(c->state_dirfd, "config.json", json, 0600);
+        if (r < 0)
+                return error_set(err, -r, "keep a copy of config.json");
+        return 0;
+}
+
+/* The hooks kept by keep_config(), or NULL when there are none. */
+static struct spec *kept_config(int dirfd, const char *root, const char *id)
+{
+        char path[PATH_MAX];
+        struct spec *s = NULL;
+        struct error_info err = {0};
+        struct stat st;
+
+        if (fstatat(dirfd, "config.json", &st, 0) < 0)
+                return NULL;
+        snprintf(path, sizeof path, "%s/%s/config.json", root, id);
+        if (spec_load(path, &s, &err) < 0) {
+                char buf[2048];
+                log_warn("container '%s': its hooks cannot be read: %s", id, error_format(&err, buf, sizeof buf));
+                return NULL;
+        }
+        return s;
+}
+
+/* The state JSON for hooks of a container we only know from state.json. */
+static char *stored_hook_state(const struct spec_state *st, const char *status)
+{
+        struct spec_state copy = *st;
+        char *json = NULL;
+
+        copy.status = (char *) status;
+        return spec_state_encode(&copy, false, &json) < 0 ? NULL : json;
+}
+
+static void run_poststop(int dirfd, const char *root, const struct spec_state *st)
+{
+        _cleanup_(spec_freep) struct spec *s = kept_config(dirfd, root, st->id);
+        if (!s || !hooks_any(&s->hooks, SPEC_HOOK_POSTSTOP))
+                return;
+        _cleanup_free_ char *state = stored_hook_state(st, "stopped");
+        if (state)
+                hooks_run_warn(&s->hooks, SPEC_HOOK_POSTSTOP, state);
+}
+
+/*
+ * exec.fifo: the init blocks opening it for writing until `start` opens it
+ * for reading.  0622 so that the init can open it whatever user it has
+ * become; the state dir (0700) keeps everyone else out, and the init reaches
+ * it through an O_PATH fd, not by name.
+ */
+static int make_fifo(struct container *c, struct error_info *err)
+{
+        if (mkfifoat(c->state_dirfd, "exec.fifo", 0622) < 0)
+                return error_set(err, errno, "create exec.fifo");
+        if (fchmodat(c->state_dirfd, "exec.fifo", 0622, 0) < 0)
+                return error_set(err, errno, "chmod exec.fifo");
+        c->fifo_fd = openat(c->state_dirfd, "exec.fifo", O_PATH | O_CLOEXEC);
+        if (c->fifo_fd < 0)
+                return error_set(err, errno, "open exec.fifo");
+        return 0;
+}
+
+/*
+ * The start: opening exec.fifo releases the init, which writes one byte and
+ * execs.  The fifo is removed then (the status becomes "running"); end-of-file
+ * says the execve() worked, a struct error_info says what stopped it.
+ */
+static int release_init(int dirfd, int pidfd, const char *id, struct error_info *err)
+{
+        _cleanup_close_ int fifo = openat(dirfd, "exec.fifo", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+        struct error_info child = {0};
+        size_t got = 0;
+        bool released = false;
+        char byte;
+
+        if (fifo < 0)
+                return error_set(err, errno, "container '%s': open exec.fifo", id);
+        for (;;) {
+                struct pollfd p[2] = {{.fd = fifo, .events = POLLIN}, {.fd = pidfd, .events = POLLIN}};
+                if (poll(p, released ? 1 : 2, -1) < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return error_set(err, errno, "container '%s': wait on exec.fifo", id);
+                }
+                if (!released) {
+                        if (!(p[0].revents & (POLLIN | POLLHUP)) && (p[1].revents & POLLIN))
+                                return error_set_reason(err, ESRCH,
+                                                        "container '%s': its init exited before the start", id);
+                        ssize_t n = read(fifo, &byte, 1);
+                        if (n < 0 && errno == EAGAIN)
+                                continue;
+                        if (n != 1)
+                                return error_set_reason(err, ESRCH,
+                                                        "container '%s': its init exited before the start", id);
+                        released = true;
+                        (void) unlinkat(dirfd, "exec.fifo", 0);
+                        continue;
+                }
+                ssize_t n = read(fifo, (char *) &child + got, sizeof child - got);
+                if (n < 0 && errno == EAGAIN)
+                        continue;
+                if (n < 0)
+                        return error_set(err, errno, "container '%s': read exec.fifo", id);
+                if (n == 0)
+                        break;
+                got += (size_t) n;
+                if (got == sizeof child)
+                        break;
+        }
+        if (got == 0)
+                return 0;
+        if (got == sizeof child && child.errnum > 0) {
+                *err = child;
+                return -child.errnum;
+        }
+        return error_set_reason(err, EIO, "container '%s': its init failed before exec", id);
+}
+
+/* ---- create, start, run -------------------------------------------------- */
+
+/* Kills whatever is left in the container's cgroup (no pid namespace: nobody else will). */
+static void kill_leftovers(const struct cgroup *cg)
+{
+        if (!cg)
+                return;
+        for (int round = 0; round < 50; round++) {
+                _cleanup_free_ pid_t *pids = NULL;
+                size_t n = 0;
+
+                if (cgroup_pids(cg, &pids, &n, NULL) < 0 || n == 0)
+                        return;
+                for (size_t i = 0; i < n; i++)
+                        (void) kill(pids[i], SIGKILL);
+                usleep(2000);
+        }
+}
+
+static void container_release(struct container *c)
+{
+        safe_close(c->sync_fd);
+        safe_close(c->child_sync_fd);
+        safe_close(c->pidfd);
+        safe_close(c->procfd);
+        safe_close(c->fifo_fd);
+        safe_close(c->state_dirfd);
+        for (int t = 0; t < _SPEC_NS_MAX; t++)
+                safe_close(c->ns_fds[t]);
+        cgroup_free(c->cgroup);
+        spec_free(c->spec);
+        free(c->bundle);
+        free(c->rootfs);
+        free(c->mount_opts);
+        free(c->created);
+}
+
+/*
+ * Undoes a create (or ends a run): the init killed and reaped, its cgroup and
+ * state dir removed; the poststop hooks run once an init was made (the spec
+ * goes on to the delete step after a failed create).
+ */
+static void run_rollback(struct container *c, bool claimed, bool spawned)
+{
+        struct error_info ignored;
+
+        if (c->pid > 0) {
+                (void) kill(c->pid, SIGKILL);
+                (void) waitpid(c->pid, NULL, 0);
+        }
+        if (c->stage_pid > 0 && c->stage_pid != c->pid)
+                (void) waitpid(c->stage_pid, NULL, 0);
+        if (c->cgroup) {
+                kill_leftovers(c->cgroup);
+                if (cgroup_destroy(c->cgroup, &ignored) < 0)
+                        log_warn("%s, ignoring", ignored.msg);
+        }
+        if (spawned && c->spec && hooks_any(&c->spec->hooks, SPEC_HOOK_POSTSTOP)) {
+                _cleanup_free_ char *state = container_hook_state(c, "stopped");
+                if (state)
+                        hooks_run_warn(&c->spec->hooks, SPEC_HOOK_POSTSTOP, state);
+        }
+        if (claimed && state_dir_remove(c->opts->root, c->id, &ignored) < 0)
+                log_warn("%s, ignoring", ignored.msg);
+}
+
+static void container_init_fields(struct container *c, const struct container_opts *o)
+{
+        *c = (struct container) {
+                .opts = o,
+                .id = o->id,
+                .state_dirfd = -EBADF,
+                .procfd = -EBADF,
+                .fifo_fd = -EBADF,
+                .pidfd = -EBADF,
+                .sync_fd = -EBADF,
+                .child_sync_fd = -EBADF,
+        };
+        for (int t = 0; t < _SPEC_NS_MAX; t++)
+                c->ns_fds[t] = -EBADF;
+}
+
+/*
+ * The create operation, up to the init blocked on exec.fifo.  The state dir
+ * stays locked (c->state_dirfd) for the caller.  *ret_claimed says whether the
+ * state dir is ours to remove on failure.
+ */
+static int do_create(struct container *c, bool *ret_claimed, struct error_info *err)
+{
+        const struct container_opts *o = c->opts;
+        char created[64];
+        int r;
+
+        r = container_id_check(o->id, err);
+        if (r < 0)
+                return r;
+        r = load_bundle(c, err);
+        if (r < 0)
+                return r;
+        r = c->state_dirfd = state_dir_create(o->root, o->id, err);
+        if (r < 0)
+                return r;
+        *ret_claimed = true;
+        state_now_rfc3339(created, sizeof created);
+        c->created = strdup(created);
+        if (!c->created)
+                return error_set(err, ENOMEM, "create");
+        r = c->procfd = ns_open_procfs("/proc", err);
+        if (r < 0)
+                return r;
+        r = cgroup_create(c->spec->linux ? c->spec->linux->cgroups_path : NULL, o->id, o->systemd_cgroup,
+                          &c->cgroup, err);
+        if (r < 0)
+                return r;
+        /* From here a husk killed half-way leaves a state.json that `delete --force` can undo. */
+        r = write_state(c, err);
+        if (r < 0)
+                return r;
+        r = keep_config(c, err);
+        if (r < 0)
+                return r;
+        r = make_fifo(c, err);
+        if (r < 0)
+                return r;
+        r = apply_resources(c, err);
+        if (r < 0)
+                return r;
+        r = spawn_plan(c, err);
+        if (r < 0)
+                return r;
+        r = spawn_init(c, err); /* sync 1, hooks, sync 2 */
+        if (r < 0)
+                return r;
+        r = record_state(c, err);
+        if (r < 0)
+                return r;
+        /* sync 3: the init lets go of us and waits on exec.fifo. */
+        r = sync_send(c->sync_fd, SYNC_CREATED, 0);
+        if (r < 0)
+                return error_set(err, -r, "tell the container's init it is created");
+        r = sync_expect_eof(c->sync_fd, err);
         if (r < 0)
                 return r;
         c->sync_fd = safe_close(c->sync_fd);
+        log_debug("container '%s' created, pid %d", o->id, (int) c->pid);
+        return 0;
+}
+
+int container_create(const struct container_opts *o, struct error_info *err)
+{
+        struct container c;
+        bool claimed = false;
+        int r;
+
+        container_init_fields(&c, o);
+        r = do_create(&c, &claimed, err);
+        if (r < 0) {
+                run_rollback(&c, claimed, c.pid > 0);
+                container_release(&c);
+                return r;
+        }
+        /* The init is re-parented to our caller's subreaper (or init) when we exit. */
+        container_release(&c);
+        return 0;
+}
+
+/* poststart: a failure is a warning (runtime-spec). */
+static void run_poststart(const struct spec *s, char *state)
+{
+        if (state && s && hooks_any(&s->hooks, SPEC_HOOK_POSTSTART))
+                hooks_run_warn(&s->hooks, SPEC_HOOK_POSTSTART, state);
+}
+
+int container_start(const char *root, const char *id, struct error_info *err)
+{
+        _cleanup_(spec_state_freep) struct spec_state *st = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        int r = container_id_check(id, err);
+
+        if (r < 0)
+                return r;
+        r = fd = state_dir_open(root, id, true, err);
+        if (r < 0)
+                return r;
+        r = state_read(fd, &st, err);
+        if (r < 0)
+                return error_prefix(err, r, "container '%s'", id);
+        enum container_status s = state_status(fd, st, true);
+        if (s != STATUS_CREATED)
+                return error_set_reason(err, EINVAL, "cannot start container '%s': it is %s, not created", id,
+                                        container_status_name(s));
+        _cleanup_close_ int pidfd = state_open_init(st);
+        if (pidfd < 0)
+                return error_set(err, -pidfd, "container '%s'", id);
+        r = release_init(fd, pidfd, id, err);
+        if (r < 0)
+                return r;
+        _cleanup_(spec_freep) struct spec *kept = kept_config(fd, root, id);
+        _cleanup_free_ char *state = kept ? stored_hook_state(st, "running") : NULL;
+        run_poststart(kept, state);
         return 0;
 }
 
@@ -277,111 +641,30 @@ static int wait_forwarding(struct container *c, int *ret_status, struct error_in
         }
 }
 
-/* Kills whatever is left in the container's cgroup (no pid namespace: nobody else will). */
-static void kill_leftovers(const struct cgroup *cg)
-{
-        for (int round = 0; round < 50; round++) {
-                _cleanup_free_ pid_t *pids = NULL;
-                size_t n = 0;
-
-                if (cgroup_pids(cg, &pids, &n, NULL) < 0 || n == 0)
-                        return;
-                for (size_t i = 0; i < n; i++)
-                        (void) kill(pids[i], SIGKILL);
-                usleep(2000);
-        }
-}
-
-static void container_release(struct container *c)
-{
-        safe_close(c->sync_fd);
-        safe_close(c->child_sync_fd);
-        safe_close(c->pidfd);
-        safe_close(c->procfd);
-        safe_close(c->state_dirfd);
-        for (int t = 0; t < _SPEC_NS_MAX; t++)
-                safe_close(c->ns_fds[t]);
-        cgroup_free(c->cgroup);
-        spec_free(c->spec);
-        free(c->bundle);
-        free(c->rootfs);
-        free(c->mount_opts);
-}
-
-/* The rollback of a failed run: the init killed and reaped, its cgroup and state dir removed. */
-static void run_rollback(struct container *c, bool claimed)
-{
-        struct error_info ignored;
-
-        if (c->pid > 0) {
-                (void) kill(c->pid, SIGKILL);
-                (void) waitpid(c->pid, NULL, 0);
-        }
-        if (c->stage_pid > 0 && c->stage_pid != c->pid)
-                (void) waitpid(c->stage_pid, NULL, 0);
-        if (c->cgroup) {
-                kill_leftovers(c->cgroup);
-                if (cgroup_destroy(c->cgroup, &ignored) < 0)
-                        log_warn("%s, ignoring", ignored.msg);
-        }
-        if (claimed && state_dir_remove(c->opts->root, c->id, &ignored) < 0)
-                log_warn("%s, ignoring", ignored.msg);
-}
-
 int container_run(const struct container_opts *o, int *ret_status, struct error_info *err)
 {
-        struct container c = {
-                .opts = o,
-                .id = o->id,
-                .state_dirfd = -EBADF,
-                .procfd = -EBADF,
-                .pidfd = -EBADF,
-                .sync_fd = -EBADF,
-                .child_sync_fd = -EBADF,
-        };
+        struct container c;
         bool claimed = false;
         sigset_t all;
         int r, status = 0;
 
-        for (int t = 0; t < _SPEC_NS_MAX; t++)
-                c.ns_fds[t] = -EBADF;
-        r = container_id_check(o->id, err);
+        container_init_fields(&c, o);
+        /* Every signal waits for wait_forwarding(); the init unblocks them before execve. */
+        if (!o->detach) {
+                sigfillset(&all);
+                sigprocmask(SIG_BLOCK, &all, NULL);
+        }
+        r = do_create(&c, &claimed, err);
         if (r < 0)
                 goto fail;
-        r = load_bundle(&c, err);
-        if (r < 0)
-                goto fail;
-        r = c.state_dirfd = state_dir_create(o->root, o->id, err);
-        if (r < 0)
-                goto fail;
-        claimed = true;
-        r = c.procfd = ns_open_procfs("/proc", err);
-        if (r < 0)
-                goto fail;
-        r = cgroup_create(c.spec->linux ? c.spec->linux->cgroups_path : NULL, o->id, o->systemd_cgroup,
-                          &c.cgroup, err);
-        if (r < 0)
-                goto fail;
-        r = apply_resources(&c, err);
-        if (r < 0)
-                goto fail;
-        r = spawn_plan(&c, err);
-        if (r < 0)
-                goto fail;
-
-        /* From here every signal waits for wait_forwarding(); the init unblocks them before execve. */
-        sigfillset(&all);
-        sigprocmask(SIG_BLOCK, &all, NULL);
-        r = spawn_init(&c, err); /* sync 1, 2 */
-        if (r < 0)
-                goto fail;
-        r = record_state(&c, err);
-        if (r < 0)
-                goto fail;
-        r = start_and_confirm(&c, err); /* sync 3 */
+        r = release_init(c.state_dirfd, c.pidfd, o->id, err);
         if (r < 0)
                 goto fail;
         log_debug("container '%s' running, pid %d", o->id, (int) c.pid);
+        if (hooks_any(&c.spec->hooks, SPEC_HOOK_POSTSTART)) {
+                _cleanup_free_ char *state = container_hook_state(&c, "running");
+                run_poststart(c.spec, state);
+        }
         /* Started: let `state`, `kill` and `delete` in while we wait (closing drops the flock). */
         c.state_dirfd = safe_close(c.state_dirfd);
 
@@ -393,28 +676,31 @@ int container_run(const struct container_opts *o, int *ret_status, struct error_
         r = wait_forwarding(&c, &status, err);
         if (r < 0)
                 goto fail;
-        c.pid = 0;
-        if (!o->keep)
-                run_rollback(&c, claimed);
+        if (!o->keep) {
+                /* The delete step; the init is reaped already. */
+                pid_t pid = c.pid;
+                c.pid = 0;
+                run_rollback(&c, claimed, pid > 0);
+        }
         *ret_status = status;
         container_release(&c);
         return 0;
 
 fail:
-        run_rollback(&c, claimed);
+        run_rollback(&c, claimed, c.pid > 0);
         container_release(&c);
         return r;
 }
 
-/* ---- state, kill, delete --------------------------------------------------- */
+/* ---- state, list, kill, delete, ps ----------------------------------------- */
 
-static int open_container(const char *root, const char *id, int *ret_dirfd, struct spec_state **ret,
+static int open_container(const char *root, const char *id, bool lock, int *ret_dirfd, struct spec_state **ret,
                           struct error_info *err)
 {
         int r = container_id_check(id, err);
         if (r < 0)
                 return r;
-        _cleanup_close_ int fd = state_dir_open(root, id, err);
+        _cleanup_close_ int fd = state_dir_open(root, id, lock, err);
         if (fd < 0)
                 return fd;
         r = state_read(fd, ret, err);
@@ -424,22 +710,94 @@ static int open_container(const char *root, const char *id, int *ret_dirfd, stru
         return 0;
 }
 
+/* Fills st->status (and zeroes the pid of a stopped container) from the facts. */
+static void derive_status(int dirfd, struct spec_state *st, bool locked)
+{
+        enum container_status s = state_status(dirfd, st, locked);
+
+        free(st->status);
+        st->status = strdup(container_status_name(s));
+        if (s == STATUS_STOPPED)
+                st->pid = 0;
+}
+
 int container_state(const char *root, const char *id, char **ret_json, struct error_info *err)
 {
         _cleanup_(spec_state_freep) struct spec_state *st = NULL;
         _cleanup_close_ int fd = -EBADF;
-        int r = open_container(root, id, &fd, &st, err);
+        int r = open_container(root, id, false, &fd, &st, err);
 
         if (r < 0)
                 return r;
-        enum container_status s = state_status(fd, st);
-        st->status = strdup(container_status_name(s));
-        if (s == STATUS_STOPPED)
-                st->pid = 0;
+        derive_status(fd, st, false);
         r = spec_state_encode(st, false, ret_json);
         if (r < 0)
                 return error_set(err, -r, "encode the state of '%s'", id);
         return 0;
+}
+
+int container_list(const char *root, struct spec_state ***ret, size_t *ret_n, struct error_info *err)
+{
+        _cleanup_(closedirp) DIR *d = opendir(root);
+        struct spec_state **list = NULL;
+        size_t n = 0;
+        struct dirent *de;
+
+        if (!d) {
+                if (errno == ENOENT) {
+                        *ret = NULL;
+                        *ret_n = 0;
+                        return 0;
+                }
+                return error_set(err, errno, "open state root '%s'", root);
+        }
+        while ((de = readdir(d))) {
+                struct spec_state *st = NULL;
+                struct stat sb;
+
+                if (de->d_name[0] == '.' || container_id_check(de->d_name, NULL) < 0)
+                        continue;
+                _cleanup_close_ int fd =
+                        openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (fd < 0 || fstat(fd, &sb) < 0)
+                        continue; /* deleted meanwhile */
+                if (state_read(fd, &st, NULL) < 0) {
+                        /* Claimed, state.json not yet written: being created, or its creator died. */
+                        st = calloc(1, sizeof *st);
+                        if (!st)
+                                goto enomem;
+                        st->id = strdup(de->d_name);
+                        st->bundle = strdup("");
+                        st->created = strdup("");
+                }
+                derive_status(fd, st, false);
+                free(st->owner);
+                struct passwd *pw = getpwuid(sb.st_uid);
+                if (pw)
+                        st->owner = strdup(pw->pw_name);
+                else if (asprintf(&st->owner, "#%u", (unsigned) sb.st_uid) < 0)
+                        st->owner = NULL;
+                struct spec_state **grown = realloc(list, (n + 1) * sizeof *list);
+                if (!grown) {
+                        spec_state_free(st);
+                        goto enomem;
+                }
+                list = grown;
+                list[n++] = st;
+        }
+        *ret = list;
+        *ret_n = n;
+        return 0;
+enomem:
+        container_list_free(list, n);
+        return error_set(err, ENOMEM, "list containers");
+}
+
+void container_list_free(struct spec_state **list, size_t n)
+{
+        for (size_t i = 0; i < n; i++)
+                spec_state_free(list[i]);
+        free(list);
 }
 
 static int signal_all(const struct spec_state *st, int sig, struct error_info *err)
@@ -459,32 +817,23 @@ static int signal_all(const struct spec_state *st, int sig, struct error_info *e
         return 0;
 }
 
-/* A pidfd of the init, checked to be the same process (start time) as state.json says. */
-static int open_init(const struct spec_state *st)
-{
-        _cleanup_close_ int procfd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
-        _cleanup_close_ int pidfd = (int) syscall(SYS_pidfd_open, st->pid, 0);
-
-        if (pidfd < 0)
-                return -errno;
-        if (proc_start_time(procfd, st->pid) != st->start_time)
-                return -ESRCH;
-        return TAKE_FD(pidfd);
-}
-
 int container_kill(const char *root, const char *id, int sig, bool all, struct error_info *err)
 {
         _cleanup_(spec_state_freep) struct spec_state *st = NULL;
         _cleanup_close_ int fd = -EBADF;
-        int r = open_container(root, id, &fd, &st, err);
+        int r = open_container(root, id, true, &fd, &st, err);
 
         if (r < 0)
                 return r;
-        if (all)
+        enum container_status s = state_status(fd, st, true);
+        if (all) {
+                if (s == STATUS_STOPPED && st->pid == 0)
+                        return 0; /* never ran: nothing to signal */
                 return signal_all(st, sig, err);
-        if (state_status(fd, st) == STATUS_STOPPED)
+        }
+        if (s == STATUS_STOPPED)
                 return error_set_reason(err, ESRCH, "container '%s' is not running", id);
-        _cleanup_close_ int pidfd = open_init(st);
+        _cleanup_close_ int pidfd = state_open_init(st);
         if (pidfd < 0)
                 return error_set(err, -pidfd, "container '%s' is not running", id);
         if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)
@@ -501,26 +850,27 @@ int container_delete(const char *root, const char *id, bool force, struct error_
 
         if (r < 0)
                 return r;
-        _cleanup_close_ int fd = state_dir_open(root, id, err);
+        _cleanup_close_ int fd = state_dir_open(root, id, true, err);
         /* As runc: forcing the removal of what is not there is not an error (engines clean up twice). */
         if (fd == -ENOENT && force)
                 return 0;
         if (fd < 0)
                 return fd;
         r = state_read(fd, &st, err);
-        /* We hold the lock and there is no state.json: its creator died before writing one. */
+        /* We hold the lock and there is no state.json: its creator died before it had made anything. */
         if (r == -ENOENT && force)
                 return state_dir_remove(root, id, err);
         if (r < 0)
                 return error_prefix(err, r, "container '%s'", id);
 
-        enum container_status s = state_status(fd, st);
+        enum container_status s = state_status(fd, st, true);
         if (s != STATUS_STOPPED) {
-                if (!force)
+                if (!force && s != STATUS_CREATED)
                         return error_set_reason(err, EBUSY,
                                                 "cannot delete container '%s' that is not stopped: %s", id,
                                                 container_status_name(s));
-                _cleanup_close_ int pidfd = open_init(st);
+                /* A created container has not run anything yet: runc deletes it without --force too. */
+                _cleanup_close_ int pidfd = state_open_init(st);
                 if (pidfd >= 0) {
                         struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
                         (void) syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
@@ -534,5 +884,21 @@ int container_delete(const char *root, const char *id, bool force, struct error_
         r = cgroup_destroy(cg, err);
         if (r < 0)
                 return r;
+        run_poststop(fd, root, st);
         return state_dir_remove(root, id, err);
+}
+
+int container_ps(const char *root, const char *id, pid_t **ret_pids, size_t *ret_n, struct error_info *err)
+{
+        _cleanup_(spec_state_freep) struct spec_state *st = NULL;
+        _cleanup_(cgroup_freep) struct cgroup *cg = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        int r = open_container(root, id, false, &fd, &st, err);
+
+        if (r < 0)
+                return r;
+        r = cgroup_deserialize(st->cgroup, &cg, err);
+        if (r < 0)
+                return r;
+        return cgroup_pids(cg, ret_pids, ret_n, err);
 }

@@ -7,6 +7,7 @@
  */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 #include "base/error.h"
@@ -17,7 +18,8 @@ struct container_opts {
         const char *bundle; /* NULL: current directory */
         const char *pid_file;
         const char *console_socket;
-        int preserve_fds;
+        int preserve_fds; /* fds 3.. passed on, after the LISTEN_FDS ones */
+        int listen_fds;   /* from LISTEN_FDS: fds 3.. passed on, with LISTEN_FDS/LISTEN_PID set */
         bool detach;
         bool no_pivot;
         bool no_new_keyring;
@@ -28,6 +30,18 @@ struct container_opts {
 /* Checks a container id: [A-Za-z0-9][A-Za-z0-9_.+-]*, at most 1024 bytes. */
 int container_id_check(const char *id, struct error_info *err);
 
+struct spec_state;
+
+/*
+ * `husk create`: sets the container up and leaves its init blocked before
+ * exec (on ROOT/ID/exec.fifo).  Returns once the status is "created"; the
+ * init outlives us, re-parented to our subreaper.
+ */
+int container_create(const struct container_opts *o, struct error_info *err);
+
+/* `husk start`: releases a created container's init; it execs the workload. */
+int container_start(const char *root, const char *id, struct error_info *err);
+
 /*
  * `husk run`: creates the container, starts it, and (unless detach) waits for
  * it, forwarding signals.  *ret_status is the workload's exit status
@@ -37,6 +51,13 @@ int container_run(const struct container_opts *o, int *ret_status, struct error_
 
 /* `husk state`: the OCI state JSON (malloc'ed) of a container. */
 int container_state(const char *root, const char *id, char **ret_json, struct error_info *err);
+
+/* `husk list`: the state of every container under root, status derived; owner filled. */
+int container_list(const char *root, struct spec_state ***ret, size_t *ret_n, struct error_info *err);
+void container_list_free(struct spec_state **list, size_t n);
+
+/* `husk ps`: the pids in the container's cgroup (and below it). */
+int container_ps(const char *root, const char *id, pid_t **ret_pids, size_t *ret_n, struct error_info *err);
 
 /* `husk kill`: sends sig to the init (all: to every process of its cgroup). */
 int container_kill(const char *root, const char *id, int sig, bool all, struct error_info *err);

@@ -242,11 +242,14 @@ int process_setup(struct container *c, struct error_info *err)
         return change_cwd(p, err);
 }
 
-/* Builds envp: the config's env, plus HOME when it does not set one (as runc). */
-static char **make_env(const struct spec_process *p)
+/*
+ * Builds envp: the config's env, plus HOME when it does not set one (as runc),
+ * plus LISTEN_FDS and LISTEN_PID when socket-activation fds are passed on.
+ */
+static char **make_env(const struct spec_process *p, int listen_fds)
 {
-        static char home[PATH_MAX + 8];
-        char **env = calloc(p->n_env + 2, sizeof *env);
+        static char home[PATH_MAX + 8], listen[32];
+        char **env = calloc(p->n_env + 4, sizeof *env);
         bool has_home = false;
         size_t n = 0;
 
@@ -271,14 +274,19 @@ static char **make_env(const struct spec_process *p)
                 }
                 env[n++] = home;
         }
+        if (listen_fds > 0) {
+                snprintf(listen, sizeof listen, "LISTEN_FDS=%d", listen_fds);
+                env[n++] = listen;
+                env[n++] = (char *) "LISTEN_PID=1";
+        }
         env[n] = NULL;
         return env;
 }
 
-void process_exec(struct container *c, int sync_fd, const char *path)
+void process_exec(struct container *c, int report_fd, const char *path)
 {
         struct error_info err = {0};
-        unsigned first = 3 + (unsigned) c->opts->preserve_fds;
+        unsigned first = 3 + (unsigned) c->opts->listen_fds + (unsigned) c->opts->preserve_fds;
         sigset_t all;
 
         /* Preserved fds pass through; everything of ours closes on exec. */
@@ -293,9 +301,9 @@ void process_exec(struct container *c, int sync_fd, const char *path)
         sigprocmask(SIG_SETMASK, &all, NULL);
         /* Set by init_main for the set-up only: a detached container outlives husk. */
         (void) prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
-        execve(path, c->spec->process->args, make_env(c->spec->process));
+        execve(path, c->spec->process->args, make_env(c->spec->process, c->opts->listen_fds));
 
         error_set(&err, errno, "exec '%s'", path);
-        (void) sync_send_error(sync_fd, &err);
+        (void) write(report_fd, &err, sizeof err);
         _exit(127);
 }

@@ -619,6 +619,11 @@ int rootfs_setup(struct container *c, struct error_info *err)
         if (r < 0)
                 return r;
 
+        /* The moment of prestart, createRuntime and createContainer hooks: mounted, not pivoted. */
+        r = init_hooks_before_pivot(c, err);
+        if (r < 0)
+                return r;
+
         /* 5. */
         r = enter_rootfs(c, rootfd, err);
         if (r < 0)

@@ -63,8 +63,12 @@ static const char *sync_name(enum sync_type t)
                 return "init pid";
         case SYNC_READY:
                 return "ready";
-        case SYNC_START:
-                return "start";
+        case SYNC_HOOKS:
+                return "run hooks";
+        case SYNC_HOOKS_DONE:
+                return "hooks done";
+        case SYNC_CREATED:
+                return "created";
         case SYNC_ERROR:
                 return "error";
         }
@@ -95,16 +99,16 @@ int sync_expect(int fd, enum sync_type want, struct sync_msg *ret, struct error_
         return 0;
 }
 
-int sync_expect_exec(int fd, struct error_info *err)
+int sync_expect_eof(int fd, struct error_info *err)
 {
         struct sync_msg m;
         int r = sync_recv(fd, &m);
 
         if (r < 0)
-                return error_set(err, -r, "read from container init (waiting for its exec)");
+                return error_set(err, -r, "read from container init (waiting for it to let go)");
         if (r == 0)
                 return 0;
         if (m.type == SYNC_ERROR)
                 return take_error(&m, err);
-        return error_set(err, EPROTO, "container init sent '%s' instead of exec'ing", sync_name(m.type));
+        return error_set(err, EPROTO, "container init sent '%s' instead of letting go", sync_name(m.type));
 }

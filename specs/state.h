@@ -37,6 +37,8 @@ struct spec_state {
  * created, owner, annotations), indented like runc's.
  */
 int spec_state_encode(const struct spec_state *st, bool full, char **ret);
+/* `husk list --format json`: an array of the OCI states, on one line. */
+int spec_state_list_encode(struct spec_state *const *list, size_t n, char **ret);
 int spec_state_decode(const char *json, struct spec_state **ret, struct error_info *err);
 void spec_state_free(struct spec_state *st);
 static inline void spec_state_freep(struct spec_state **st)
