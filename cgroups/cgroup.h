@@ -170,3 +170,29 @@ int cgroup_is_frozen(const struct cgroup *cg, bool *ret, struct error_info *err)
  * then signals cgroup_pids() one by one.
  */
 int cgroup_kill_all(struct cgroup *cg, struct error_info *err);
+
+struct spec_stats;
+
+/*
+ * The statistics `husk events` prints (cpu, memory, pids, blkio, hugetlb), each read from
+ * the hierarchy the host has the controller in; what a host does not have stays zero.
+ * *ret is filled (free with spec_stats_done()); returns 0 or -errno.
+ */
+int cgroup_stats(const struct cgroup *cg, struct spec_stats *ret, struct error_info *err);
+
+/*
+ * OOM notification.  fd becomes readable (poll POLLIN) when the container's memory cgroup
+ * may have had an OOM kill; cgroup_oom_watch_read() then says how many happened since the
+ * last call (0 for a wake-up that was not one, e.g. the cgroup going away).  v2: inotify on
+ * memory.events (its oom_kill counter); v1: an eventfd registered for memory.oom_control in
+ * cgroup.event_control.  leaf_fd is borrowed from the cgroup, which must outlive the watch.
+ */
+struct cgroup_oom_watch {
+        int fd;
+        int leaf_fd;
+        bool v2;
+        unsigned long long last;
+};
+int cgroup_oom_watch_open(const struct cgroup *cg, struct cgroup_oom_watch *ret, struct error_info *err);
+int cgroup_oom_watch_read(struct cgroup_oom_watch *w, unsigned long long *ret_new);
+void cgroup_oom_watch_close(struct cgroup_oom_watch *w);

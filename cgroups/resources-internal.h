@@ -103,3 +103,14 @@ int cgroup_swap_v2(int64_t limit, int64_t swap, char *buf, size_t size);
 
 /* A `unified` key: one plain file name "<controller>.<file>", not a process-moving file. */
 bool cgroup_unified_key_valid(const char *key);
+
+/* Shared by resources.c and stats.c. */
+struct cgroup;
+struct cgroup_hierarchy;
+struct cgroup_hierarchy *cgroup_v2_hierarchy(const struct cgroup *cg);
+struct cgroup_hierarchy *cgroup_v1_hierarchy(const struct cgroup *cg, const char *controller);
+void cgroup_avail_read(const struct cgroup *cg, struct cgroup_avail *ret);
+/* Whether a list separated by blanks or newlines holds word. */
+bool cgroup_list_has(const char *list, const char *word);
+/* A file holding one decimal number; -EINVAL for anything else ("max"). */
+int cgroup_read_u64(int dirfd, const char *file, unsigned long long *ret);

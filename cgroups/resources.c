@@ -19,13 +19,13 @@
 #include "specs/spec.h"
 #include "base/banned.h"
 
-static struct cgroup_hierarchy *v2_hierarchy(const struct cgroup *cg)
+struct cgroup_hierarchy *cgroup_v2_hierarchy(const struct cgroup *cg)
 {
         return cg->n > 0 && cg->h[0].v2 ? &cg->h[0] : NULL;
 }
 
 /* The v1 hierarchy holding controller, or NULL. */
-static struct cgroup_hierarchy *v1_hierarchy(const struct cgroup *cg, const char *controller)
+struct cgroup_hierarchy *cgroup_v1_hierarchy(const struct cgroup *cg, const char *controller)
 {
         size_t len = strlen(controller);
 
@@ -44,7 +44,7 @@ static struct cgroup_hierarchy *v1_hierarchy(const struct cgroup *cg, const char
 }
 
 /* Whether the space-separated list holds word. */
-static bool list_has(const char *list, const char *word)
+bool cgroup_list_has(const char *list, const char *word)
 {
         size_t len = strlen(word);
 
@@ -66,9 +66,9 @@ static void v2_controllers(const struct cgroup_hierarchy *h, char *buf, size_t s
                 buf[0] = '\0';
 }
 
-static void avail_read(const struct cgroup *cg, struct cgroup_avail *ret)
+void cgroup_avail_read(const struct cgroup *cg, struct cgroup_avail *ret)
 {
-        struct cgroup_hierarchy *v2 = v2_hierarchy(cg);
+        struct cgroup_hierarchy *v2 = cgroup_v2_hierarchy(cg);
         char ctls[512];
 
         *ret = (struct cgroup_avail){.has_v2 = v2 != NULL, .pure_v2 = v2 && !cgroup_has_v1(cg)};
@@ -76,9 +76,9 @@ static void avail_read(const struct cgroup *cg, struct cgroup_avail *ret)
         for (int c = 0; c < _CGROUP_CTL_MAX; c++) {
                 const char *v1name = cgroup_ctl_name((enum cgroup_ctl) c, false);
                 const char *v2name = cgroup_ctl_name((enum cgroup_ctl) c, true);
-                if (v1name && v1_hierarchy(cg, v1name))
+                if (v1name && cgroup_v1_hierarchy(cg, v1name))
                         ret->where[c] = CGROUP_IN_V1;
-                else if (v2 && v2name && list_has(ctls, v2name))
+                else if (v2 && v2name && cgroup_list_has(ctls, v2name))
                         ret->where[c] = CGROUP_IN_V2;
                 else
                         ret->where[c] = CGROUP_ABSENT;
@@ -89,8 +89,8 @@ static void avail_read(const struct cgroup *cg, struct cgroup_avail *ret)
 static struct cgroup_hierarchy *setting_hierarchy(const struct cgroup *cg, const struct cgroup_setting *s)
 {
         if (s->v2)
-                return v2_hierarchy(cg);
-        return v1_hierarchy(cg, cgroup_ctl_name((enum cgroup_ctl) s->ctl, false));
+                return cgroup_v2_hierarchy(cg);
+        return cgroup_v1_hierarchy(cg, cgroup_ctl_name((enum cgroup_ctl) s->ctl, false));
 }
 
 /*
@@ -115,7 +115,7 @@ static int enable_controller(struct cgroup_hierarchy *h, const char *name, struc
                 ssize_t n = read_file_at(h->mount_fd, file, cur, sizeof cur);
                 if (n < 0 && !(n == -ENOENT && cgroup_host()))
                         return error_set(err, (int) -n, "read '%s/%s'", h->mountpoint, file);
-                if (n < 0 || !list_has(cur, name)) {
+                if (n < 0 || !cgroup_list_has(cur, name)) {
                         int r = cgroup_write(h->mount_fd, file, add);
                         if (r < 0)
                                 return error_set(err, -r,
@@ -133,7 +133,7 @@ static int enable_controller(struct cgroup_hierarchy *h, const char *name, struc
 static int enable_controllers(const struct cgroup *cg, const struct cgroup_plan *plan,
                               struct error_info *err)
 {
-        struct cgroup_hierarchy *v2 = v2_hierarchy(cg);
+        struct cgroup_hierarchy *v2 = cgroup_v2_hierarchy(cg);
         char ctls[512];
 
         v2_controllers(v2, ctls, sizeof ctls);
@@ -150,7 +150,7 @@ static int enable_controllers(const struct cgroup *cg, const struct cgroup_plan 
                 if (!v2)
                         return error_set_reason(err, EOPNOTSUPP, "%s: this host has no cgroup2 hierarchy",
                                                 s->field);
-                if (!list_has(ctls, s->ctl_name))
+                if (!cgroup_list_has(ctls, s->ctl_name))
                         return error_set_reason(
                                 err, EOPNOTSUPP,
                                 "%s: the '%s' controller is not available in the cgroup2 "
@@ -164,7 +164,7 @@ static int enable_controllers(const struct cgroup *cg, const struct cgroup_plan 
         return 0;
 }
 
-static int read_u64_at(int fd, const char *file, unsigned long long *ret)
+int cgroup_read_u64(int fd, const char *file, unsigned long long *ret)
 {
         char buf[64];
         ssize_t n = read_file_at(fd, file, buf, sizeof buf);
@@ -202,7 +202,7 @@ static void order_memsw(const struct cgroup *cg, struct cgroup_plan *plan)
         struct cgroup_hierarchy *h = setting_hierarchy(cg, limit);
         long long want = strtoll(limit->value, NULL, 10);
         bool raise = !strcmp(memsw->value, "-1") || want < 0 ||
-                     (h && read_u64_at(h->leaf_fd, "memory.limit_in_bytes", &cur) == 0 &&
+                     (h && cgroup_read_u64(h->leaf_fd, "memory.limit_in_bytes", &cur) == 0 &&
                       (unsigned long long) want > cur);
         if (raise == (memsw > limit)) {
                 struct cgroup_setting t = *limit;
@@ -220,11 +220,11 @@ static void explain(const struct cgroup_hierarchy *h, const struct cgroup_settin
         buf[0] = '\0';
         if ((s->flags & CGROUP_SETTING_MEMORY_LIMIT) && (r == -EBUSY || r == -EINVAL)) {
                 const char *usage = s->v2 ? "memory.current" : "memory.usage_in_bytes";
-                if (read_u64_at(h->leaf_fd, usage, &v) == 0)
+                if (cgroup_read_u64(h->leaf_fd, usage, &v) == 0)
                         snprintf(buf, size, ": memory limit %s is below the current usage %llu", s->value,
                                  v);
         } else if (!strcmp(s->file, "memory.memsw.limit_in_bytes") && r == -EINVAL) {
-                if (read_u64_at(h->leaf_fd, "memory.limit_in_bytes", &v) == 0)
+                if (cgroup_read_u64(h->leaf_fd, "memory.limit_in_bytes", &v) == 0)
                         snprintf(buf, size, ": memory+swap limit %s is below the memory limit %llu",
                                  s->value, v);
         } else if (!strncmp(s->file, "cpuset.", 7) && (r == -EINVAL || r == -ENOSPC)) {
@@ -279,7 +279,7 @@ static int check_before_update(const struct cgroup *cg, const struct cgroup_plan
                         continue;
                 errno = 0;
                 want = strtoull(s->value, &end, 10);
-                if (errno || *end || read_u64_at(h->leaf_fd, "memory.current", &cur) < 0)
+                if (errno || *end || cgroup_read_u64(h->leaf_fd, "memory.current", &cur) < 0)
                         continue; /* "max", or nothing to compare with */
                 if (want < cur)
                         return error_set_reason(err, EBUSY,
@@ -299,7 +299,7 @@ int cgroup_apply_resources(struct cgroup *cg, const struct spec_resources *res, 
 
         if (!res)
                 return 0;
-        avail_read(cg, &avail);
+        cgroup_avail_read(cg, &avail);
         r = cgroup_plan_resources(res, &avail, &plan, err);
         if (r < 0)
                 return r;
@@ -421,11 +421,11 @@ static int freeze_v2(struct cgroup_hierarchy *h, bool frozen, struct error_info 
 /* The v1 freezer when the host has one (hybrid, v1), else the cgroup2 one. */
 int cgroup_freeze(struct cgroup *cg, bool frozen, struct error_info *err)
 {
-        struct cgroup_hierarchy *h = v1_hierarchy(cg, "freezer");
+        struct cgroup_hierarchy *h = cgroup_v1_hierarchy(cg, "freezer");
 
         if (h && h->leaf_fd >= 0)
                 return freeze_v1(h, frozen, err);
-        h = v2_hierarchy(cg);
+        h = cgroup_v2_hierarchy(cg);
         if (h && h->leaf_fd >= 0)
                 return freeze_v2(h, frozen, err);
         return error_set_reason(err, EOPNOTSUPP,
@@ -435,7 +435,7 @@ int cgroup_freeze(struct cgroup *cg, bool frozen, struct error_info *err)
 
 int cgroup_is_frozen(const struct cgroup *cg, bool *ret, struct error_info *err)
 {
-        struct cgroup_hierarchy *h = v1_hierarchy(cg, "freezer");
+        struct cgroup_hierarchy *h = cgroup_v1_hierarchy(cg, "freezer");
         char cur[32];
         int r;
 
@@ -446,7 +446,7 @@ int cgroup_is_frozen(const struct cgroup *cg, bool *ret, struct error_info *err)
                 *ret = !strcmp(cur, "FROZEN");
                 return 0;
         }
-        h = v2_hierarchy(cg);
+        h = cgroup_v2_hierarchy(cg);
         if (h && h->leaf_fd >= 0) {
                 bool is = false;
                 r = v2_frozen(h->leaf_fd, &is);
@@ -461,7 +461,7 @@ int cgroup_is_frozen(const struct cgroup *cg, bool *ret, struct error_info *err)
 
 int cgroup_kill_all(struct cgroup *cg, struct error_info *err)
 {
-        struct cgroup_hierarchy *h = v2_hierarchy(cg);
+        struct cgroup_hierarchy *h = cgroup_v2_hierarchy(cg);
         int r;
 
         if (!h || h->leaf_fd < 0)

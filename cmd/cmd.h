@@ -19,6 +19,10 @@ int cmd_features(int argc, char **argv, const struct global_opts *g);
 int cmd_state(int argc, char **argv, const struct global_opts *g);
 int cmd_kill(int argc, char **argv, const struct global_opts *g);
 int cmd_delete(int argc, char **argv, const struct global_opts *g);
+int cmd_pause(int argc, char **argv, const struct global_opts *g);
+int cmd_resume(int argc, char **argv, const struct global_opts *g);
+int cmd_update(int argc, char **argv, const struct global_opts *g);
+int cmd_events(int argc, char **argv, const struct global_opts *g);
 
 /* Prints err once (log file and format as configured) and returns exit status 1. */
 int cmd_fail(const struct error_info *err);

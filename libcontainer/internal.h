@@ -70,5 +70,9 @@ int process_set_oom_score_adj(int procfd, const struct spec_process *p, struct e
 int process_find_executable(const struct spec_process *p, char *buf, size_t size, struct error_info *err);
 __attribute__((noreturn)) void process_exec(struct container *c, int sync_fd, const char *path);
 
+/* resources.c: the container's cgroup is frozen (husk pause). */
+struct spec_state;
+bool container_is_paused(const struct spec_state *st);
+
 /* Reads field 22 of /proc/PID/stat (start time in clock ticks); 0 when gone. */
 unsigned long long proc_start_time(int procfd, pid_t pid);

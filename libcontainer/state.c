@@ -153,7 +153,7 @@ enum container_status state_status(int dirfd, const struct spec_state *st)
                 return STATUS_STOPPED;
         if (fstatat(dirfd, "exec.fifo", &s, 0) == 0)
                 return STATUS_CREATED;
-        return STATUS_RUNNING;
+        return container_is_paused(st) ? STATUS_PAUSED : STATUS_RUNNING;
 }
 
 void state_now_rfc3339(char *buf, size_t size)
