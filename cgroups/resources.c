@@ -227,7 +227,7 @@ static void explain(const struct cgroup_hierarchy *h, const struct cgroup_settin
                 if (cgroup_read_u64(h->leaf_fd, "memory.limit_in_bytes", &v) == 0)
                         snprintf(buf, size, ": memory+swap limit %s is below the memory limit %llu",
                                  s->value, v);
-        } else if (!strncmp(s->file, "cpuset.", 7) && (r == -EINVAL || r == -ENOSPC)) {
+        } else if (!strncmp(s->file, "cpuset.", 7) && (r == -EINVAL || r == -ENOSPC || r == -ERANGE)) {
                 snprintf(buf, size, ": '%s' is not a subset of the parent cgroup's %s, or not online",
                          s->value, s->file);
         } else if (r == -ENOENT) {

@@ -516,6 +516,7 @@ int container_delete(const char *root, const char *id, bool force, struct error_
                 if (pidfd >= 0) {
                         struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
                         (void) syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+                        container_thaw(st);          /* a frozen (paused) process cannot die */
                         (void) poll(&pfd, 1, 10000); /* readable once the process has exited */
                 }
         }

@@ -73,6 +73,8 @@ __attribute__((noreturn)) void process_exec(struct container *c, int sync_fd, co
 /* resources.c: the container's cgroup is frozen (husk pause). */
 struct spec_state;
 bool container_is_paused(const struct spec_state *st);
+/* Thaws the container's cgroup if it is frozen (delete --force of a paused one); best effort. */
+void container_thaw(const struct spec_state *st);
 
 /* Reads field 22 of /proc/PID/stat (start time in clock ticks); 0 when gone. */
 unsigned long long proc_start_time(int procfd, pid_t pid);

@@ -31,6 +31,17 @@ bool container_is_paused(const struct spec_state *st)
         return cgroup_is_frozen(cg, &frozen, NULL) == 0 && frozen;
 }
 
+void container_thaw(const struct spec_state *st)
+{
+        _cleanup_(cgroup_freep) struct cgroup *cg = NULL;
+        bool frozen = false;
+
+        if (!st->cgroup || cgroup_deserialize(st->cgroup, &cg, NULL) < 0)
+                return;
+        if (cgroup_is_frozen(cg, &frozen, NULL) == 0 && frozen)
+                (void) cgroup_freeze(cg, false, NULL); /* the caller's wait tells whether it worked */
+}
+
 /* A locked state dir, its state.json, the derived status and the cgroup. */
 struct target {
         int dirfd;
