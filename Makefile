@@ -29,7 +29,7 @@ MANDIR ?= $(PREFIX)/share/man
 CC ?= cc
 PKGS := libseccomp libcap jansson libmnl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.1.0)
 COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)

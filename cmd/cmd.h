@@ -23,6 +23,10 @@ int cmd_features(int argc, char **argv, const struct global_opts *g);
 int cmd_state(int argc, char **argv, const struct global_opts *g);
 int cmd_kill(int argc, char **argv, const struct global_opts *g);
 int cmd_delete(int argc, char **argv, const struct global_opts *g);
+int cmd_pause(int argc, char **argv, const struct global_opts *g);
+int cmd_resume(int argc, char **argv, const struct global_opts *g);
+int cmd_update(int argc, char **argv, const struct global_opts *g);
+int cmd_events(int argc, char **argv, const struct global_opts *g);
 
 struct container_opts;
 /* The flags of create and run (is_run: also -d and --keep) into o; returns 0, or 1 after a usage error. */

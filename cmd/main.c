@@ -25,6 +25,10 @@ static const struct verb {
         {"delete", cmd_delete, "delete a stopped container (or a running one with --force)"},
         {"list", cmd_list, "list containers"},
         {"ps", cmd_ps, "list the processes of a container"},
+        {"pause", cmd_pause, "freeze every process of a container"},
+        {"resume", cmd_resume, "thaw a paused container"},
+        {"update", cmd_update, "change the resource limits of a container"},
+        {"events", cmd_events, "print a container's statistics and OOM events (JSON)"},
         {"spec", cmd_spec, "write a default config.json"},
         {"features", cmd_features, "print the features this husk implements (JSON)"},
 };

@@ -81,17 +81,6 @@ static int check_supported(const struct spec *s, struct error_info *err)
         REFUSE(lx->intel_rdt, "linux.intelRdt");
         REFUSE(lx->memory_policy, "linux.memoryPolicy");
         REFUSE(lx->n_net_devices, "linux.netDevices");
-        if (lx->resources) {
-                const struct spec_resources *r = lx->resources;
-                REFUSE(r->memory, "linux.resources.memory");
-                REFUSE(r->cpu, "linux.resources.cpu");
-                REFUSE(r->block_io, "linux.resources.blockIO");
-                REFUSE(r->n_hugepage_limits, "linux.resources.hugepageLimits");
-                REFUSE(r->network, "linux.resources.network");
-                REFUSE(r->has_pids_limit, "linux.resources.pids");
-                REFUSE(r->n_rdma, "linux.resources.rdma");
-                REFUSE(r->n_unified, "linux.resources.unified");
-        }
 #undef REFUSE
         return 0;
 }
@@ -157,6 +146,9 @@ static int apply_resources(struct container *c, struct error_info *err)
 
         if (!lx || !lx->resources)
                 return 0;
+        int r = cgroup_apply_resources(c->cgroup, lx->resources, false, err);
+        if (r < 0)
+                return r;
         return cgroup_apply_devices(c->cgroup, lx->resources->devices, lx->resources->n_devices, lx->devices,
                                     lx->n_devices, err);
 }
@@ -874,6 +866,7 @@ int container_delete(const char *root, const char *id, bool force, struct error_
                 if (pidfd >= 0) {
                         struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
                         (void) syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+                        container_thaw(st);          /* a frozen (paused) process cannot die */
                         (void) poll(&pfd, 1, 10000); /* readable once the process has exited */
                 }
         }

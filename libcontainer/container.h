@@ -64,3 +64,30 @@ int container_kill(const char *root, const char *id, int sig, bool all, struct e
 
 /* `husk delete`: removes a stopped container; force kills a running one first. */
 int container_delete(const char *root, const char *id, bool force, struct error_info *err);
+
+/* ---- resources.c: pause, resume, update, events --------------------------------------- */
+
+struct spec_resources;
+
+/* `husk pause`: freezes every process of a running container; "is not running" otherwise. */
+int container_pause(const char *root, const char *id, struct error_info *err);
+
+/* `husk resume`: thaws a paused container; "is not paused" otherwise. */
+int container_resume(const char *root, const char *id, struct error_info *err);
+
+/*
+ * `husk update`: writes the fields r sets into the cgroup of a created, running or paused
+ * container (devices are not updated).  err names the field, file, value and reason.
+ */
+int container_update(const char *root, const char *id, const struct spec_resources *r,
+                     struct error_info *err);
+
+/*
+ * `husk events`: calls fn with one JSON line per event (no newline).  stats_only: one
+ * "stats" event and return.  Otherwise a "stats" event every interval_ms and an "oom" event
+ * for each OOM kill, until the container stops (then 0) or fn returns < 0 (that value).
+ * The state directory is not kept locked meanwhile.
+ */
+typedef int (*container_event_fn)(const char *json, void *userdata);
+int container_events(const char *root, const char *id, bool stats_only, unsigned interval_ms,
+                     container_event_fn fn, void *userdata, struct error_info *err);

@@ -82,5 +82,11 @@ int process_find_executable(const struct spec_process *p, char *buf, size_t size
 /* Execs the workload; on failure writes a struct error_info to report_fd and exits 127. */
 __attribute__((noreturn)) void process_exec(struct container *c, int report_fd, const char *path);
 
+/* resources.c: the container's cgroup is frozen (husk pause). */
+struct spec_state;
+bool container_is_paused(const struct spec_state *st);
+/* Thaws the container's cgroup if it is frozen (delete --force of a paused one); best effort. */
+void container_thaw(const struct spec_state *st);
+
 /* Reads field 22 of /proc/PID/stat (start time in clock ticks); 0 when gone. */
 unsigned long long proc_start_time(int procfd, pid_t pid);

@@ -168,7 +168,7 @@ enum container_status state_status(int dirfd, const struct spec_state *st, bool 
                 return STATUS_STOPPED;
         if (fstatat(dirfd, "exec.fifo", &s, 0) == 0)
                 return STATUS_CREATED;
-        return STATUS_RUNNING;
+        return container_is_paused(st) ? STATUS_PAUSED : STATUS_RUNNING;
 }
 
 int state_open_init(const struct spec_state *st)
