@@ -33,9 +33,6 @@ setup_file() {
 	BUILDAH_FROM_OPTS="--cgroup-parent $ENGINE_CG/buildah --ulimit nofile=$ENGINE_NOFILE:$ENGINE_NOFILE"
 	BUILDAH_FROM_OPTS+=" --ulimit nproc=$ENGINE_NPROC:$ENGINE_NPROC"
 	husk_has seccomp || BUILDAH_FROM_OPTS+=" --security-opt seccomp=unconfined"
-	# containers.conf's default pids_limit puts linux.resources.pids in the
-	# config; husk refuses resources until issue 4.
-	husk_has resources || BUILDAH_FROM_OPTS+=" --pids-limit 0"
 	export BUILDAH_FROM_OPTS
 	if ! buildah_ info >"$ENGINES_TMP/buildah-info.log" 2>&1; then
 		engines_skip_all "buildah cannot run here: $(tail -n 1 "$ENGINES_TMP/buildah-info.log")"

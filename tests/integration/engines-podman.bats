@@ -211,3 +211,14 @@ podman_status() {
 	[[ "$output" == *"can't fork"* ]] || [[ "$output" == *"Resource temporarily unavailable"* ]]
 	no_cgroups_left podman conmon
 }
+
+@test "podman run of a missing command exits 127 with the runtime's reason, leaves nothing" {
+	run -127 podman_run run --rm --name missing-test "$IMAGE" /no/such/command
+	# podman passes the runtime's error (its stderr) on and maps "no such
+	# file or directory" to 127.
+	[[ "$output" == *"/no/such/command"* ]]
+	run podman_ ps -a --filter name=missing-test -q
+	[ -z "$output" ]
+	no_container_left "$ENGINE_RUNTIME_ROOT" missing-test
+	no_cgroups_left podman conmon
+}
