@@ -12,6 +12,8 @@
 # disabled.  Containers use --rootfs (a plain directory), so no image or
 # snapshotter is involved.
 
+# shellcheck disable=SC2016,SC2154 # single-quoted eval strings; bats sets output, stderr
+
 load helpers
 load engines-helpers
 
@@ -245,7 +247,7 @@ ctr_gone() {
 	run ctr_run missing-test --rm /no/such/command
 	[ "$status" -ne 0 ]
 	# The shim reads the runtime's --log (json) and passes the error on.
-	[[ "$output" == *"/no/such/command"* ]]
+	[[ "$output" == *"/no/such/command"*"no such file or directory"* ]]
 	ctr_ container delete missing-test 2>/dev/null || true
 	ctr_gone missing-test
 }
@@ -279,4 +281,27 @@ ctr_gone() {
 	[[ "$output" == *"/dev/pts/0"* ]]
 	[[ "$output" == *both-tty* ]]
 	ctr_gone tty-test
+}
+
+@test "delete --force with containerd's flags exits 0 twice: running, then gone" {
+	# The same calls the shim makes, on a container the runtime runs
+	# itself (run -d), under the shim's --root with --log and json.
+	local b=$ENGINES_TMP/gone-bundle rt=("$ENGINE_RUNTIME" --root "$CTRD_RUNTIME_ROOT"
+		--log "$ENGINES_TMP/gone-direct.log" --log-format json)
+	mkdir -p "$b"
+	(cd "$b" && "$ENGINE_RUNTIME" spec)
+	jq --arg rootfs "$ENGINE_ROOTFS" --arg cg "$ENGINE_CG/ctr/gone-direct" --arg mark "HUSK_TEST_ID=$ENGINE_MARK" '
+		.process.terminal = false | .process.args = ["payload", "sleep", "300"]
+		| .process.env += [$mark] | .root = {path: $rootfs, readonly: true}
+		| .linux.cgroupsPath = $cg' "$b/config.json" >"$b/config.json.new"
+	mv "$b/config.json.new" "$b/config.json"
+	"${rt[@]}" run -d -b "$b" gone-direct </dev/null >/dev/null 2>&1 3>&-
+	[ -n "$(marked_pids)" ]
+	run "${rt[@]}" delete --force gone-direct
+	[ "$status" -eq 0 ]
+	[ -z "$(marked_pids)" ]
+	run "${rt[@]}" delete --force gone-direct
+	[ "$status" -eq 0 ]
+	no_container_left "$CTRD_RUNTIME_ROOT" gone-direct
+	no_cgroups_left ctr
 }

@@ -12,6 +12,8 @@
 # /usr/bin/docker (a newer one may sit in /usr/local/bin), with its own
 # config dir.
 
+# shellcheck disable=SC2016,SC2154 # single-quoted eval strings; bats sets output, stderr
+
 load helpers
 load engines-helpers
 

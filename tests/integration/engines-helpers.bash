@@ -28,6 +28,7 @@
 #   ENGINE_ROOTFS   a private copy of the fixture rootfs; ENGINE_TAR its tarball.
 #
 # shellcheck disable=SC2154 # output, status are set by bats' run
+# shellcheck disable=SC2034 # read by the test files and bats
 
 ENGINE_RUNTIME=${ENGINE_RUNTIME:-$REPO_DIR/husk}
 # Each engine command gets this many seconds before it is killed.

@@ -6,6 +6,8 @@
 # (podman passes no --root: the runtime's default, $ENGINE_RUNTIME_ROOT), no
 # cgroup under the cgroup parent, no process.
 
+# shellcheck disable=SC2016,SC2154 # single-quoted eval strings; bats sets output, stderr
+
 load helpers
 load engines-helpers
 
