@@ -51,6 +51,7 @@ teardown_file() {
 
 setup() {
 	engines_setup
+	root_snapshot "$ENGINE_RUNTIME_ROOT"
 	# A working container of the fixture rootfs, per test.
 	# shellcheck disable=SC2086 # BUILDAH_FROM_OPTS holds whole options
 	CTR=$(buildah_ from $BUILDAH_FROM_OPTS --name "bt-$BATS_TEST_NUMBER" scratch)
@@ -81,6 +82,7 @@ buildah_gone() {
 			return 1
 		fi
 	fi
+	root_unchanged "$ENGINE_RUNTIME_ROOT"
 	[ -z "$(marked_pids)" ]
 	no_cgroups_left buildah
 }

@@ -261,6 +261,23 @@ no_container_left() {
 	fi
 }
 
+# root_snapshot DIR : remembers what the runtime root DIR holds now (for
+# engines that pass no --root, whose containers share the runtime's default).
+root_snapshot() {
+	find "$1" -mindepth 1 -maxdepth 1 -printf '%f\n' 2>/dev/null | sort >"$BATS_TEST_TMPDIR/root.before"
+}
+
+# root_unchanged DIR : DIR holds nothing that root_snapshot did not see.
+root_unchanged() {
+	local new
+	new=$(find "$1" -mindepth 1 -maxdepth 1 -printf '%f\n' 2>/dev/null | sort |
+		comm -13 "$BATS_TEST_TMPDIR/root.before" - | tr '\n' ' ')
+	if [ -n "$new" ]; then
+		echo "left in the runtime root $1: $new" >&2
+		return 1
+	fi
+}
+
 # no_cgroups_left SUB [KEEP] : no cgroup is left under $ENGINE_CG/SUB in
 # any hierarchy, but for the engine's own KEEP (podman's "conmon").
 no_cgroups_left() {

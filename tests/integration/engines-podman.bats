@@ -70,6 +70,7 @@ teardown_file() {
 
 setup() {
 	engines_setup
+	root_snapshot "$ENGINE_RUNTIME_ROOT"
 }
 
 teardown() {
@@ -90,6 +91,7 @@ podman_gone() {
 	fi
 	no_container_left "$ENGINE_RUNTIME_ROOT" "$1"
 	no_cgroups_left podman conmon
+	root_unchanged "$ENGINE_RUNTIME_ROOT"
 }
 
 # podman_status NAME : the container's State.Status as podman inspect reports it.
@@ -110,6 +112,7 @@ podman_status() {
 	[ -z "$output" ]
 	no_container_left "$ENGINE_RUNTIME_ROOT" rm-test
 	no_cgroups_left podman conmon
+	root_unchanged "$ENGINE_RUNTIME_ROOT"
 }
 
 @test "podman run --rm exits 0 and prints the workload's stdout" {
@@ -117,6 +120,7 @@ podman_status() {
 	[ "$status" -eq 0 ]
 	[ "$output" = hello-from-husk ]
 	no_cgroups_left podman conmon
+	root_unchanged "$ENGINE_RUNTIME_ROOT"
 }
 
 @test "podman run -d, stop delivers SIGTERM to the workload, rm removes it" {
@@ -165,6 +169,7 @@ podman_status() {
 	[[ "$output" == *"/dev/pts/0"* ]]
 	[[ "$output" == *both-tty* ]]
 	no_cgroups_left podman conmon
+	root_unchanged "$ENGINE_RUNTIME_ROOT"
 }
 
 @test "podman pause freezes the container, unpause thaws it" {
@@ -212,6 +217,7 @@ podman_status() {
 		i=0; while [ $i -lt 60 ]; do sleep 2 & i=$((i+1)); done; wait'
 	[[ "$output" == *"can't fork"* ]] || [[ "$output" == *"Resource temporarily unavailable"* ]]
 	no_cgroups_left podman conmon
+	root_unchanged "$ENGINE_RUNTIME_ROOT"
 }
 
 @test "podman run of a missing command exits 127 with the runtime's reason, leaves nothing" {
@@ -223,4 +229,5 @@ podman_status() {
 	[ -z "$output" ]
 	no_container_left "$ENGINE_RUNTIME_ROOT" missing-test
 	no_cgroups_left podman conmon
+	root_unchanged "$ENGINE_RUNTIME_ROOT"
 }
