@@ -80,10 +80,9 @@ teardown_file() {
 	if [ -n "${ENGINES_TMP:-}" ] && [ -e "$ENGINES_TMP/containerd.pid" ]; then
 		ctr_cleanup
 	fi
+	# The shim made this for the namespace; remove it when empty.
+	rmdir "/run/containerd/runc/${CTRD_NS:-none}" 2>/dev/null || true
 	engines_teardown_file
-	# The shim made these for the namespace; remove them when empty.
-	rmdir "/run/containerd/runc/${CTRD_NS:-none}" /run/containerd/runc /run/containerd/s \
-		/run/containerd/fifo /run/containerd 2>/dev/null || true
 }
 
 setup() {

@@ -165,6 +165,9 @@ engines_teardown_file() {
 		rmdir "$mnt/husk-test" 2>/dev/null || true
 	done
 	rm -rf --one-file-system "$ENGINES_TMP"
+	# containerd's shims (also dockerd's) make their sockets in the fixed
+	# /run/containerd/s; remove the dirs they made when they are empty.
+	rmdir /run/containerd/s /run/containerd/fifo /run/containerd/runc /run/containerd 2>/dev/null || true
 	return 0
 }
 
