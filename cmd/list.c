@@ -30,13 +30,13 @@ static void print_table(struct spec_state *const *list, size_t n)
                 w[3] = width(w[3], list[i]->bundle);
                 w[4] = width(w[4], list[i]->created);
         }
-        printf("%-*s   %-*s   %-*s   %-*s   %-*s   %s\n", (int) w[0], "ID", (int) w[1], "PID", (int) w[2], "STATUS",
-               (int) w[3], "BUNDLE", (int) w[4], "CREATED", "OWNER");
+        printf("%-*s   %-*s   %-*s   %-*s   %-*s   %s\n", (int) w[0], "ID", (int) w[1], "PID", (int) w[2],
+               "STATUS", (int) w[3], "BUNDLE", (int) w[4], "CREATED", "OWNER");
         for (size_t i = 0; i < n; i++) {
                 snprintf(pid, sizeof pid, "%d", (int) list[i]->pid);
                 printf("%-*s   %-*s   %-*s   %-*s   %-*s   %s\n", (int) w[0], list[i]->id, (int) w[1], pid,
-                       (int) w[2], list[i]->status, (int) w[3], list[i]->bundle, (int) w[4], list[i]->created,
-                       list[i]->owner ? list[i]->owner : "");
+                       (int) w[2], list[i]->status, (int) w[3], list[i]->bundle, (int) w[4],
+                       list[i]->created, list[i]->owner ? list[i]->owner : "");
         }
 }
 

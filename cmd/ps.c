@@ -96,7 +96,8 @@ static int print_table(const pid_t *pids, size_t n, char **args, int n_args)
                         fputs(line, stdout);
         }
         if (waitpid(child, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-                return cmd_usage_error("ps", "ps failed (status %d)", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+                return cmd_usage_error("ps", "ps failed (status %d)",
+                                       WIFEXITED(status) ? WEXITSTATUS(status) : -1);
         if (col < 0)
                 return cmd_usage_error("ps", "ps printed no PID column");
         return 0;

@@ -282,7 +282,8 @@ static struct spec *kept_config(int dirfd, const char *root, const char *id)
         snprintf(path, sizeof path, "%s/%s/config.json", root, id);
         if (spec_load(path, &s, &err) < 0) {
                 char buf[2048];
-                log_warn("container '%s': its hooks cannot be read: %s", id, error_format(&err, buf, sizeof buf));
+                log_warn("container '%s': its hooks cannot be read: %s", id,
+                         error_format(&err, buf, sizeof buf));
                 return NULL;
         }
         return s;
@@ -350,14 +351,14 @@ static int release_init(int dirfd, int pidfd, const char *id, struct error_info 
                 }
                 if (!released) {
                         if (!(p[0].revents & (POLLIN | POLLHUP)) && (p[1].revents & POLLIN))
-                                return error_set_reason(err, ESRCH,
-                                                        "container '%s': its init exited before the start", id);
+                                return error_set_reason(
+                                        err, ESRCH, "container '%s': its init exited before the start", id);
                         ssize_t n = read(fifo, &byte, 1);
                         if (n < 0 && errno == EAGAIN)
                                 continue;
                         if (n != 1)
-                                return error_set_reason(err, ESRCH,
-                                                        "container '%s': its init exited before the start", id);
+                                return error_set_reason(
+                                        err, ESRCH, "container '%s': its init exited before the start", id);
                         released = true;
                         (void) unlinkat(dirfd, "exec.fifo", 0);
                         continue;
@@ -450,7 +451,7 @@ static void run_rollback(struct container *c, bool claimed, bool spawned)
 
 static void container_init_fields(struct container *c, const struct container_opts *o)
 {
-        *c = (struct container) {
+        *c = (struct container){
                 .opts = o,
                 .id = o->id,
                 .state_dirfd = -EBADF,
@@ -571,8 +572,8 @@ int container_start(const char *root, const char *id, struct error_info *err)
                 return error_prefix(err, r, "container '%s'", id);
         enum container_status s = state_status(fd, st, true);
         if (s != STATUS_CREATED)
-                return error_set_reason(err, EINVAL, "cannot start container '%s': it is %s, not created", id,
-                                        container_status_name(s));
+                return error_set_reason(err, EINVAL, "cannot start container '%s': it is %s, not created",
+                                        id, container_status_name(s));
         _cleanup_close_ int pidfd = state_open_init(st);
         if (pidfd < 0)
                 return error_set(err, -pidfd, "container '%s'", id);
@@ -686,8 +687,8 @@ fail:
 
 /* ---- state, list, kill, delete, ps ----------------------------------------- */
 
-static int open_container(const char *root, const char *id, bool lock, int *ret_dirfd, struct spec_state **ret,
-                          struct error_info *err)
+static int open_container(const char *root, const char *id, bool lock, int *ret_dirfd,
+                          struct spec_state **ret, struct error_info *err)
 {
         int r = container_id_check(id, err);
         if (r < 0)

@@ -174,8 +174,8 @@ static int hook_run_one(const struct spec_hook *h, const char *name, const char 
                 return 0;
         }
         if (WIFSIGNALED(status))
-                return error_set_reason(err, ECANCELED, "%s: killed by signal %d%s%s", name, WTERMSIG(status),
-                                        n_output ? ": " : "", output);
+                return error_set_reason(err, ECANCELED, "%s: killed by signal %d%s%s", name,
+                                        WTERMSIG(status), n_output ? ": " : "", output);
         return error_set_reason(err, ECANCELED, "%s: exited with status %d%s%s", name, WEXITSTATUS(status),
                                 n_output ? ": " : "", output);
 }

@@ -275,7 +275,8 @@ __attribute__((noreturn)) static void wait_for_start(struct container *c, const 
         c->fifo_fd = safe_close(c->fifo_fd);
         if (write(fd, "0", 1) != 1)
                 _exit(1);
-        if (c->start_hook_state && hooks_run(&c->spec->hooks, SPEC_HOOK_START_CONTAINER, c->start_hook_state, &err) < 0) {
+        if (c->start_hook_state &&
+            hooks_run(&c->spec->hooks, SPEC_HOOK_START_CONTAINER, c->start_hook_state, &err) < 0) {
                 (void) write(fd, &err, sizeof err);
                 _exit(1);
         }

@@ -75,6 +75,8 @@ struct mount_opts {
 int mount_opts_parse(char *const *options, size_t n, struct mount_opts *ret, struct error_info *err);
 
 /* process.c: the workload's process, run by the child after pivot_root. */
+/* linux.sysctl, written after pivot_root and before /proc/sys is made read-only. */
+int process_apply_sysctl(const struct spec_linux *lx, struct error_info *err);
 int process_setup(struct container *c, struct error_info *err);
 /* Writes process.oomScoreAdj through procfd; done early, while /proc/self is still ours. */
 int process_set_oom_score_adj(int procfd, const struct spec_process *p, struct error_info *err);

@@ -3,7 +3,8 @@
  * The workload's process, set up by the container's init after pivot_root,
  * in this order (each step needs the privileges the next one gives up):
  *
- *   sysctl, rlimits                     (need root in the container)
+ *   rlimits                             (need root in the container;
+ *                                        sysctl comes earlier, in rootfs.c)
  *   bounding set                        (needs CAP_SETPCAP)
  *   groups, gid, uid                    (PR_SET_KEEPCAPS keeps the caps)
  *   effective/permitted/inheritable, ambient capabilities
@@ -35,7 +36,7 @@ DEFINE_CLEANUP_FUNC(cap_t, cap_free)
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-static int apply_sysctl(const struct spec_linux *lx, struct error_info *err)
+int process_apply_sysctl(const struct spec_linux *lx, struct error_info *err)
 {
         char path[PATH_MAX];
 
@@ -145,12 +146,14 @@ static int set_capabilities(const struct spec_capabilities *caps, struct error_i
                 return error_set(err, errno, "process.capabilities.ambient: reset");
         n = cap_list(caps->ambient, caps->n_ambient, v);
         for (size_t i = 0; i < n; i++)
-                /* runc warns and goes on: its own default spec lists ambient caps without inheritable ones.
+                /*
+                 * runc goes on silently: engines (buildah, runc's own default spec) list ambient caps
+                 * without the inheritable ones, and a warning on every run is the workload's stderr.
                  */
                 if (cap_set_ambient(v[i], CAP_SET) < 0)
-                        log_warn("process.capabilities.ambient: cannot raise %s (it must be permitted and "
-                                 "inheritable): %s, ignoring",
-                                 cap_to_name(v[i]), strerror(errno));
+                        log_debug("process.capabilities.ambient: cannot raise %s (it must be permitted and "
+                                  "inheritable): %s, ignoring",
+                                  cap_to_name(v[i]), strerror(errno));
         return 0;
 }
 
@@ -189,9 +192,14 @@ int process_find_executable(const struct spec_process *p, char *buf, size_t size
         const char *name = p->args[0], *path = DEFAULT_PATH;
         struct stat st;
 
+        /* Worded as runc words them: engines turn these words into exit statuses 127 and 126. */
         if (strchr(name, '/')) {
                 if (stat(name, &st) < 0)
-                        return error_set(err, errno, "exec '%s'", name);
+                        return error_set_reason(err, errno, "exec: \"%s\": stat %s: %s", name, name,
+                                                errno == ENOENT ? "no such file or directory"
+                                                                : strerror(errno));
+                if (!S_ISREG(st.st_mode) || access(name, X_OK) < 0)
+                        return error_set_reason(err, EACCES, "exec: \"%s\": permission denied", name);
                 snprintf(buf, size, "%s", name);
                 return 0;
         }
@@ -205,7 +213,7 @@ int process_find_executable(const struct spec_process *p, char *buf, size_t size
                 if (stat(buf, &st) == 0 && S_ISREG(st.st_mode) && access(buf, X_OK) == 0)
                         return 0;
         }
-        return error_set_reason(err, ENOENT, "exec '%s': executable file not found in $PATH", name);
+        return error_set_reason(err, ENOENT, "exec: \"%s\": executable file not found in $PATH", name);
 }
 
 int process_setup(struct container *c, struct error_info *err)
@@ -213,9 +221,6 @@ int process_setup(struct container *c, struct error_info *err)
         const struct spec_process *p = c->spec->process;
         int r;
 
-        r = apply_sysctl(c->spec->linux, err);
-        if (r < 0)
-                return r;
         r = apply_rlimits(p, err);
         if (r < 0)
                 return r;

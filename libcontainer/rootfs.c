@@ -633,6 +633,11 @@ int rootfs_setup(struct container *c, struct error_info *err)
         if (rootfd < 0)
                 return error_set(err, errno, "open / after pivot_root");
 
+        /* Before readonlyPaths: /proc/sys is read-only after that (docker always sends sysctls). */
+        r = process_apply_sysctl(s->linux, err);
+        if (r < 0)
+                return r;
+
         /* 6. */
         r = mask_paths(c, rootfd, err);
         if (r < 0)

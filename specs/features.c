@@ -17,12 +17,9 @@
 #define HUSK_VERSION "unknown"
 #endif
 
-/*
- * Hooks are parsed and validated but refused at run time until the lifecycle
- * work runs them (libcontainer/container.c check_supported): none listed.
- */
+/* Every kind of hook is run (libcontainer/hooks.c), at the moment the runtime-spec names. */
 static const char *const hooks[] = {
-        NULL,
+        "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop", NULL,
 };
 
 /* keep in sync with libcontainer/rootfs.c (mount flag table); list only what is implemented */
