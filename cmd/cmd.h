@@ -27,6 +27,7 @@ int cmd_pause(int argc, char **argv, const struct global_opts *g);
 int cmd_resume(int argc, char **argv, const struct global_opts *g);
 int cmd_update(int argc, char **argv, const struct global_opts *g);
 int cmd_events(int argc, char **argv, const struct global_opts *g);
+int cmd_exec(int argc, char **argv, const struct global_opts *g);
 
 struct container_opts;
 /* The flags of create and run (is_run: also -d and --keep) into o; returns 0, or 1 after a usage error. */

@@ -25,6 +25,10 @@ static const struct verb {
         {"run", cmd_run, "create and run a container",
          "[-b BUNDLE] [-d] [--pid-file FILE] [--console-socket SOCKET] [--preserve-fds N] [--no-pivot] "
          "[--no-new-keyring] [--keep] ID"},
+        {"exec", cmd_exec, "run a process in a running container",
+         "[-p|--process FILE] [-d] [--pid-file FILE] [--cwd DIR] [-e K=V]... [-u UID[:GID]] [-g GID]... "
+         "[--cap CAP]... [--no-new-privs] [--preserve-fds N] [--cgroup [CTRL:]SUB] [--ignore-paused] "
+         "[-t] [--console-socket SOCKET] ID [COMMAND [ARG...]]"},
         {"state", cmd_state, "print the state of a container", "ID"},
         {"kill", cmd_kill, "send a signal to a container's init", "[--all] ID [SIGNAL]"},
         {"delete", cmd_delete, "delete a stopped container (or a running one with --force)",

@@ -91,3 +91,42 @@ int container_update(const char *root, const char *id, const struct spec_resourc
 typedef int (*container_event_fn)(const char *json, void *userdata);
 int container_events(const char *root, const char *id, bool stats_only, unsigned interval_ms,
                      container_event_fn fn, void *userdata, struct error_info *err);
+
+/* ---- exec.c ------------------------------------------------------------------------------ */
+
+struct container_exec_opts {
+        const char *root;
+        const char *id;
+        const char *process_file; /* --process: the whole process; then args, cwd, env, user… unset */
+        char **args;              /* COMMAND ARG…, replacing config.json's process.args */
+        size_t n_args;
+        const char *cwd;
+        char **env; /* K=V, each set over config.json's process.env */
+        size_t n_env;
+        bool has_user, has_gid;
+        uid_t uid;
+        gid_t gid;
+        gid_t *additional_gids;
+        size_t n_additional_gids;
+        char **caps; /* added to the bounding, effective, permitted (and ambient) sets */
+        size_t n_caps;
+        bool no_new_privs;
+        bool tty;
+        const char *console_socket;
+        bool detach;
+        const char *pid_file;
+        int preserve_fds;
+        char **cgroups; /* --cgroup: "SUB" or "CONTROLLER[,…]:SUB" */
+        size_t n_cgroups;
+        bool ignore_paused;
+};
+
+/*
+ * `husk exec`: runs a process in the namespaces and cgroup of a running container's init,
+ * with config.json's process (BUNDLE/config.json as it is now) changed as o says, or with
+ * o->process_file.  Returns once the process has exec'd with detach (writing pid_file), else
+ * once it has exited, *ret_status being its status (128+N for signal N).  A process that
+ * cannot be set up or exec'd is not left behind; err says why (a missing executable in the
+ * words engines recognise).
+ */
+int container_exec(const struct container_exec_opts *o, int *ret_status, struct error_info *err);
