@@ -158,10 +158,10 @@ status_field() {
 	[ "${lines[4]}" = 777 ]
 	[ "${lines[5]}" = "$(grep CapBnd "/proc/$INIT/status")" ]
 	# A bad process file is named with its field.
-	echo '{"args": [], "cwd": "/"}' >"$BATS_TEST_TMPDIR/bad.json"
+	echo '{"args": [], "cwd": "/", "user": {"uid": 0, "gid": 0}}' >"$BATS_TEST_TMPDIR/bad.json"
 	run --separate-stderr husk exec --process "$BATS_TEST_TMPDIR/bad.json" "$ID"
 	[ "$status" -eq 1 ]
-	[[ "$stderr" == *"process.args"* ]]
+	[ "$stderr" = "husk: bad.json: args: must be a non-empty array of strings" ]
 	# Not both a file and a command.
 	run --separate-stderr husk exec --process "$BATS_TEST_TMPDIR/process.json" "$ID" true
 	[ "$status" -eq 1 ]
@@ -299,9 +299,14 @@ status_field() {
 	# 0 1 2, and 3 for the ls's own directory
 	[ "${lines[0]}" = "0 1 2 3" ]
 	[ "${lines[1]}" = /bin/busybox ]
-	run husk exec --preserve-fds 1 "$ID" sh -c 'cat <&3' 3<"$BATS_TEST_TMPDIR/fd3"
-	[ "$status" -eq 0 ]
-	[ "$output" = preserved ]
+	(
+		exec 3<"$BATS_TEST_TMPDIR/fd3" 4</dev/null
+		"$HUSK" --root "$HUSK_ROOT" exec --preserve-fds 1 "$ID" sh -c 'echo $(ls /proc/self/fd); cat <&3' \
+			>"$BATS_TEST_TMPDIR/out" 2>&1
+	)
+	run cat "$BATS_TEST_TMPDIR/out"
+	[ "${lines[0]}" = "0 1 2 3 4" ] # 4: ls's own directory fd
+	[ "${lines[1]}" = preserved ]
 }
 
 @test "exec --cgroup puts the process into a sub-cgroup of the container's" {
