@@ -72,8 +72,9 @@ int cgroup_descend(struct cgroup *cg, const char *controller, const char *sub, s
         int r;
 
         if (!sub_path_ok(sub))
-                return error_set_reason(err, EINVAL, "sub-cgroup '%s': must name a directory below the "
-                                                     "container's cgroup, without '.' or '..'",
+                return error_set_reason(err, EINVAL,
+                                        "sub-cgroup '%s': must name a directory below the "
+                                        "container's cgroup, without '.' or '..'",
                                         sub);
         for (size_t i = 0; i < cg->n; i++) {
                 struct cgroup_hierarchy *h = &cg->h[i];

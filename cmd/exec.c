@@ -137,7 +137,8 @@ static int parse_exec(int argc, char **argv, struct container_exec_opts *o, bool
                         break;
                 case 'g':
                         if (parse_id(optarg, &id) < 0)
-                                return cmd_usage_error("exec", "--additional-gids: '%s' is not a gid", optarg);
+                                return cmd_usage_error("exec", "--additional-gids: '%s' is not a gid",
+                                                       optarg);
                         if (o->n_additional_gids == sizeof gids / sizeof gids[0])
                                 return cmd_usage_error("exec", "--additional-gids: too many");
                         gids[o->n_additional_gids++] = id;
@@ -155,10 +156,11 @@ static int parse_exec(int argc, char **argv, struct container_exec_opts *o, bool
                         break;
                 case OPT_APPARMOR:
                         if (*optarg)
-                                return cmd_usage_error("exec",
-                                                       "--apparmor '%s': AppArmor profiles are not supported "
-                                                       "by this husk yet",
-                                                       optarg);
+                                return cmd_usage_error(
+                                        "exec",
+                                        "--apparmor '%s': AppArmor profiles are not supported "
+                                        "by this husk yet",
+                                        optarg);
                         break;
                 case OPT_LABEL:
                         if (*optarg)

@@ -60,9 +60,9 @@
 
 /* What the exec'd process is made of: owned parts and the process assembled from them. */
 struct exec_plan {
-        struct spec *config;        /* BUNDLE/config.json, NULL when unreadable with --process */
-        struct spec_process *file;  /* --process */
-        struct spec_process p;      /* shallow: points into config, file and the arrays below */
+        struct spec *config;       /* BUNDLE/config.json, NULL when unreadable with --process */
+        struct spec_process *file; /* --process */
+        struct spec_process p;     /* shallow: points into config, file and the arrays below */
         struct spec_capabilities caps;
         char **args, **env, **cap_arrays[4];
         uint32_t *gids;
@@ -370,8 +370,8 @@ static int exec_sub_cgroup(struct cgroup *cg, char **args, size_t n, struct erro
                 list = copy;
                 while ((name = strsep(&list, ","))) {
                         if (!*name)
-                                return error_set_reason(err, EINVAL, "--cgroup: '%s' has an empty controller",
-                                                        args[i]);
+                                return error_set_reason(err, EINVAL,
+                                                        "--cgroup: '%s' has an empty controller", args[i]);
                         /* seen: "cpu,memory," — each controller once. */
                         size_t len = strlen(name);
                         if (seen_has(seen, name))
@@ -491,7 +491,8 @@ static int write_pid_file(const char *path, pid_t pid, struct error_info *err)
                 *slash = '\0';
                 name = slash + 1 - dir + path;
         }
-        _cleanup_close_ int dirfd = open(slash ? (dir[0] ? dir : "/") : ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        _cleanup_close_ int dirfd =
+                open(slash ? (dir[0] ? dir : "/") : ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (dirfd < 0)
                 return error_set(err, errno, "--pid-file '%s'", path);
         int r = write_file_atomic_at(dirfd, name, buf, 0644);
@@ -688,9 +689,14 @@ int container_exec(const struct container_exec_opts *o, int *ret_status, struct 
         r = plan_process(&x, st->bundle, o, err);
         if (r < 0)
                 goto out;
+        if (o->console_socket && !x.p.terminal) {
+                r = error_set_reason(err, EINVAL, "--console-socket: needs a terminal (--tty)");
+                goto out;
+        }
         if (x.p.terminal) {
-                r = error_set_reason(err, EOPNOTSUPP, "exec: a terminal (--tty, process.terminal) is not "
-                                                      "supported by this husk yet");
+                r = error_set_reason(err, EOPNOTSUPP,
+                                     "exec: a terminal (--tty, process.terminal) is not "
+                                     "supported by this husk yet");
                 goto out;
         }
         k.spec.process = &x.p;
