@@ -385,11 +385,15 @@ static int release_init(int dirfd, int pidfd, const char *id, struct error_info 
 
 /* ---- create, start, run -------------------------------------------------- */
 
-/* Kills whatever is left in the container's cgroup (no pid namespace: nobody else will). */
-static void kill_leftovers(const struct cgroup *cg)
+/*
+ * Kills whatever is left in the container's cgroup (no pid namespace: nobody
+ * else will): at once with cgroup.kill where the kernel has it, else one by one.
+ */
+static void kill_leftovers(struct cgroup *cg)
 {
         if (!cg)
                 return;
+        (void) cgroup_kill_all(cg, NULL);
         for (int round = 0; round < 50; round++) {
                 _cleanup_free_ pid_t *pids = NULL;
                 size_t n = 0;
@@ -802,11 +806,17 @@ static int signal_all(const struct spec_state *st, int sig, struct error_info *e
 
         if (r < 0)
                 return r;
+        if (sig == SIGKILL && cgroup_kill_all(cg, NULL) == 0) {
+                container_thaw(st); /* frozen by the v1 freezer, a process cannot die */
+                return 0;
+        }
         r = cgroup_pids(cg, &pids, &n, err);
         if (r < 0)
                 return r;
         for (size_t i = 0; i < n; i++)
                 (void) kill(pids[i], sig);
+        if (sig == SIGKILL)
+                container_thaw(st);
         return 0;
 }
 
