@@ -186,8 +186,9 @@ void terminal_proxy_resize(struct terminal_proxy *t)
         struct winsize ws;
         int from = isatty(STDIN_FILENO) ? STDIN_FILENO : STDOUT_FILENO;
 
-        if (ioctl(from, TIOCGWINSZ, &ws) < 0)
-                return; /* not a terminal: the pty keeps process.consoleSize */
+        /* Not a terminal, or one of unknown size: the pty keeps process.consoleSize. */
+        if (ioctl(from, TIOCGWINSZ, &ws) < 0 || (ws.ws_row == 0 && ws.ws_col == 0))
+                return;
         if (ioctl(t->master, TIOCSWINSZ, &ws) < 0)
                 log_warn("set the window size of the container's terminal: %s, ignoring", strerror(errno));
 }
