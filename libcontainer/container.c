@@ -116,9 +116,10 @@ static int check_terminal(const struct container *c, struct error_info *err)
         const char *sock = c->opts->console_socket;
 
         if (c->spec->process->terminal && !sock && !c->foreground)
-                return error_set_reason(err, EINVAL,
-                                        "config.json: process.terminal is true: --console-socket is required "
-                                        "when husk does not stay attached (create, run -d)");
+                return error_set_reason(
+                        err, EINVAL,
+                        "config.json: process.terminal is true: --console-socket is required "
+                        "when husk does not stay attached (create, run -d)");
         if (!c->spec->process->terminal && sock)
                 return error_set_reason(err, EINVAL,
                                         "--console-socket '%s': config.json's process.terminal is false: "
@@ -707,7 +708,8 @@ static int wait_forwarding(struct container *c, struct terminal_proxy *tty, int 
                 if (si.ssi_signo == SIGCHLD)
                         continue;
                 if (si.ssi_signo == SIGWINCH && tty) {
-                        /* Our terminal changed size: so does the container's (the kernel signals its group). */
+                        /* Our terminal changed size: so does the container's (the kernel signals its group).
+                         */
                         terminal_proxy_resize(tty);
                         continue;
                 }

@@ -59,8 +59,8 @@ static int check_slave(int slave)
 
         if (fstatfs(slave, &sfs) < 0 || fstat(slave, &st) < 0)
                 return -errno;
-        if (sfs.f_type != DEVPTS_SUPER_MAGIC || !S_ISCHR(st.st_mode) || major(st.st_rdev) < PTS_MAJOR_FIRST ||
-            major(st.st_rdev) > PTS_MAJOR_LAST)
+        if (sfs.f_type != DEVPTS_SUPER_MAGIC || !S_ISCHR(st.st_mode) ||
+            major(st.st_rdev) < PTS_MAJOR_FIRST || major(st.st_rdev) > PTS_MAJOR_LAST)
                 return -EPERM;
         return 0;
 }
@@ -94,7 +94,8 @@ int terminal_open_pty(struct container *c, int rootfd, struct error_info *err)
                 return error_set(err, errno, "process.terminal: open the pty's slave (TIOCGPTPEER)");
         int r = check_slave(slave);
         if (r < 0)
-                return error_set(err, -r, "process.terminal: the pty's slave is not on a devpts file system");
+                return error_set(err, -r,
+                                 "process.terminal: the pty's slave is not on a devpts file system");
         if (p->has_console_size) {
                 struct winsize ws = {.ws_row = (unsigned short) p->console_height,
                                      .ws_col = (unsigned short) p->console_width};
@@ -136,8 +137,9 @@ int terminal_connect(const char *path, struct error_info *err)
         struct sockaddr_un sa = {.sun_family = AF_UNIX};
 
         if (strlen(path) >= sizeof sa.sun_path)
-                return error_set_reason(err, ENAMETOOLONG, "--console-socket '%s': path too long (at most %zu)",
-                                        path, sizeof sa.sun_path - 1);
+                return error_set_reason(err, ENAMETOOLONG,
+                                        "--console-socket '%s': path too long (at most %zu)", path,
+                                        sizeof sa.sun_path - 1);
         memcpy(sa.sun_path, path, strlen(path) + 1);
         _cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (fd < 0)
