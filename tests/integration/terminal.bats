@@ -259,3 +259,19 @@ create_and_start() {
 	[[ "$output" == *"--console-socket: send the pty master to '$SOCK'"* ]]
 	assert_no_leftovers
 }
+
+@test "in a new user namespace the terminal comes from the container's devpts too" {
+	requires userns
+	add_ns user
+	update_config '.linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+		| .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+		| .process.user = {uid: 1000, gid: 1000}'
+	private_rootfs
+	chown -R 100000:100000 "$ROOTFS"
+	set_args sh -c 'payload isatty; stat -c "%u %g" "$(readlink /proc/self/fd/0)"; grep " /dev/console " /proc/self/mountinfo'
+	start_recvtty
+	create_and_start
+	tty_out | grep -qx 'stdin=1 stdout=1 stderr=1'
+	tty_out | grep -qx '1000 5'
+	tty_out | awk '$5 == "/dev/console" && $9 == "devpts" { f = 1 } END { exit !f }'
+}
