@@ -161,6 +161,9 @@ create_and_start() {
 	set_args sh -c 'payload isatty; stty size; exit 3'
 	run script -qec "'$HUSK' --root '$HUSK_ROOT' run '$ID'" /dev/null </dev/null
 	[ "$status" -eq 3 ]
+	# husk's terminal was raw (no output processing): the container's "\r\n" came through as is.
+	[[ "$output" == *$'stderr=1\r\n'* ]]
+	[[ "$output" != *$'\r\r\n'* ]]
 	# script(1) sends a NUL when its stdin ends, which the pty echoes as "^@".
 	out=$(tr -d '\r\0' <<<"$output" | sed 's/\^@//g')
 	grep -qx 'stdin=1 stdout=1 stderr=1' <<<"$out"
@@ -274,4 +277,22 @@ create_and_start() {
 	tty_out | grep -qx 'stdin=1 stdout=1 stderr=1'
 	tty_out | grep -qx '1000 5'
 	tty_out | awk '$5 == "/dev/console" && $9 == "devpts" { f = 1 } END { exit !f }'
+}
+
+@test "run in the foreground restores husk's terminal after the run, and after a failed exec" {
+	command -v script >/dev/null || skip "no script(1) (util-linux)"
+	set_args payload exit 0
+	run script -qec "stty -g >'$BATS_TEST_TMPDIR/before'; '$HUSK' --root '$HUSK_ROOT' run '$ID'; stty -g >'$BATS_TEST_TMPDIR/after'" /dev/null </dev/null
+	[ "$status" -eq 0 ]
+	[ -s "$BATS_TEST_TMPDIR/before" ]
+	cmp "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after"
+	# Not a program the kernel can exec: execve fails after the terminal went raw.
+	printf 'not a program\n' >"$ROOTFS/bin/garbage"
+	chmod 755 "$ROOTFS/bin/garbage"
+	set_args /bin/garbage
+	run script -qec "'$HUSK' --root '$HUSK_ROOT' run '$ID'; echo \"husk status \$?\"; stty -g >'$BATS_TEST_TMPDIR/after'" /dev/null </dev/null
+	grep -q 'husk status 1' <<<"$output"
+	grep -q "exec '/bin/garbage': Exec format error" <<<"$output"
+	cmp "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after"
+	assert_no_leftovers
 }
