@@ -252,7 +252,7 @@ char *container_hook_state(const struct container *c, const char *status)
                 .annotations = c->spec->annotations,
                 .n_annotations = c->spec->n_annotations,
         };
-        return spec_state_encode(&st, false, &json) < 0 ? NULL : json;
+        return spec_state_encode(&st, SPEC_STATE_HOOK, &json) < 0 ? NULL : json;
 }
 
 int container_hooks_before_pivot(struct container *c, struct error_info *err)
@@ -319,7 +319,7 @@ static char *stored_hook_state(const struct spec_state *st, const char *status)
         char *json = NULL;
 
         copy.status = (char *) status;
-        return spec_state_encode(&copy, false, &json) < 0 ? NULL : json;
+        return spec_state_encode(&copy, SPEC_STATE_HOOK, &json) < 0 ? NULL : json;
 }
 
 static void run_poststop(int dirfd, const char *root, const struct spec_state *st)
@@ -822,7 +822,7 @@ int container_state(const char *root, const char *id, char **ret_json, struct er
         if (r < 0)
                 return r;
         derive_status(fd, st, false);
-        r = spec_state_encode(st, false, ret_json);
+        r = spec_state_encode(st, SPEC_STATE_PRINT, ret_json);
         if (r < 0)
                 return error_set(err, -r, "encode the state of '%s'", id);
         return 0;

@@ -224,10 +224,73 @@ static int apply_propagation(int rootfd, const char *dest, unsigned long propaga
         return 0;
 }
 
+/*
+ * One cgroup hierarchy at subfd (a directory of the tmpfs we made), showing
+ * the container's own cgroup at its top, as runc does.  In a cgroup namespace
+ * /proc/self/cgroup says "/" and a fresh mount shows just that; without one a
+ * fresh mount would show the host's whole hierarchy, so it is mounted on a
+ * staging directory beside and only the container's cgroup (path) is bound
+ * onto subfd.
+ */
+static int mount_hierarchy(int tmpfsfd, const char *name, int subfd, const char *type, const char *data,
+                           const char *path, unsigned long flags, struct error_info *err)
+{
+        static const char staging[] = ".staging";
+        char p[64], q[64];
+        int r = 0;
+
+        if (!strcmp(path, "/")) {
+                if (mount("cgroup", fd_path(subfd, p, sizeof p), type, flags, data) < 0)
+                        return error_set(err, errno, "mount %s '%s'", type, data ? data : "");
+                return 0;
+        }
+        if (mkdirat(tmpfsfd, staging, 0700) < 0)
+                return error_set(err, errno, "create a staging directory for the cgroup mounts");
+        _cleanup_close_ int stagefd =
+                openat(tmpfsfd, staging, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (stagefd < 0 || mount("cgroup", fd_path(stagefd, p, sizeof p), type, flags, data) < 0) {
+                r = error_set(err, errno, "mount %s '%s'", type, data ? data : "");
+                goto out;
+        }
+        {
+                /* Reopen: the fd above is the directory under the new mount. */
+                _cleanup_close_ int top =
+                        openat(tmpfsfd, staging, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                _cleanup_close_ int src =
+                        top < 0 ? -EBADF
+                                : openat(top, path + 1, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (src < 0)
+                        r = error_set(err, errno, "open cgroup '%s' of %s '%s'", path, type,
+                                      data ? data : "");
+                else if (mount(fd_path(src, p, sizeof p), fd_path(subfd, q, sizeof q), NULL, MS_BIND, NULL) <
+                         0)
+                        r = error_set(err, errno, "bind cgroup '%s' of %s '%s'", path, type,
+                                      data ? data : "");
+                if (top >= 0)
+                        (void) umount2(fd_path(top, p, sizeof p), MNT_DETACH);
+        }
+        if (r == 0) {
+                /* A bind keeps the source's flags: give it the mount's own. */
+                struct mount_attr attr = {
+                        .attr_set = (flags & MS_RDONLY ? MOUNT_ATTR_RDONLY : 0) |
+                                    (flags & MS_NOSUID ? MOUNT_ATTR_NOSUID : 0) |
+                                    (flags & MS_NODEV ? MOUNT_ATTR_NODEV : 0) |
+                                    (flags & MS_NOEXEC ? MOUNT_ATTR_NOEXEC : 0),
+                };
+                _cleanup_close_ int bound =
+                        openat(tmpfsfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (attr.attr_set && mount_setattr(bound, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0)
+                        r = error_set(err, errno, "set the flags of cgroup '%s'", path);
+        }
+out:
+        (void) unlinkat(tmpfsfd, staging, AT_REMOVEDIR);
+        return r;
+}
+
 /* The file systems of cgroup v1 (and the unified one on hybrid hosts), one per hierarchy. */
 static int mount_cgroup_v1(int rootfd, const char *dest, unsigned long flags, struct error_info *err)
 {
-        char buf[4096], p[64], sub[PATH_MAX];
+        char buf[4096], p[64];
         ssize_t n = read_file_at(AT_FDCWD, "/proc/self/cgroup", buf, sizeof buf);
         int r;
 
@@ -239,9 +302,13 @@ static int mount_cgroup_v1(int rootfd, const char *dest, unsigned long flags, st
                 return error_set(err, -fd, "create '%s' in the rootfs", dest);
         if (mount("tmpfs", fd_path(fd, p, sizeof p), "tmpfs", flags & ~MS_RDONLY, "mode=755") < 0)
                 return error_set(err, errno, "mount tmpfs on '%s'", dest);
+        /* Ours from here: the tmpfs just made, not the rootfs. */
+        _cleanup_close_ int tmpfsfd = root_open(rootfd, dest, O_PATH | O_DIRECTORY);
+        if (tmpfsfd < 0)
+                return error_set(err, -tmpfsfd, "open '%s'", dest);
 
         for (char *line = buf, *nl; *line; line = nl + 1) {
-                char *controllers, *name, *type = "cgroup";
+                char *controllers, *name, *path, *type = "cgroup";
                 const char *data;
 
                 nl = strchr(line, '\n');
@@ -252,10 +319,12 @@ static int mount_cgroup_v1(int rootfd, const char *dest, unsigned long flags, st
                 if (!controllers)
                         continue;
                 controllers++;
-                char *end = strchr(controllers, ':');
-                if (!end)
+                path = strchr(controllers, ':');
+                if (!path)
                         continue;
-                *end = '\0';
+                *path++ = '\0';
+                if (*path != '/')
+                        continue;
                 if (!*controllers) {
                         type = "cgroup2";
                         name = "unified";
@@ -267,12 +336,15 @@ static int mount_cgroup_v1(int rootfd, const char *dest, unsigned long flags, st
                         name = controllers;
                         data = controllers;
                 }
-                snprintf(sub, sizeof sub, "%s/%s", dest, name);
-                _cleanup_close_ int subfd = root_mkdir_p(rootfd, sub, 0755);
+                if (mkdirat(tmpfsfd, name, 0755) < 0 && errno != EEXIST)
+                        return error_set(err, errno, "create '%s/%s'", dest, name);
+                _cleanup_close_ int subfd =
+                        openat(tmpfsfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
                 if (subfd < 0)
-                        return error_set(err, -subfd, "create '%s' in the rootfs", sub);
-                if (mount("cgroup", fd_path(subfd, p, sizeof p), type, flags, data) < 0)
-                        return error_set(err, errno, "mount %s '%s' on '%s'", type, controllers, sub);
+                        return error_set(err, errno, "open '%s/%s'", dest, name);
+                r = mount_hierarchy(tmpfsfd, name, subfd, type, data, path, flags, err);
+                if (r < 0)
+                        return error_prefix(err, r, "'%s/%s'", dest, name);
         }
         if (flags & MS_RDONLY) {
                 r = root_open(rootfd, dest, O_PATH);

@@ -96,7 +96,7 @@ int state_dir_remove(const char *root, const char *id, struct error_info *err)
 int state_write(int dirfd, const struct spec_state *st, struct error_info *err)
 {
         _cleanup_free_ char *json = NULL;
-        int r = spec_state_encode(st, true, &json);
+        int r = spec_state_encode(st, SPEC_STATE_FILE, &json);
 
         if (r < 0)
                 return error_set(err, -r, "encode state.json");

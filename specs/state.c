@@ -44,10 +44,10 @@ static json_t *state_object(const struct spec_state *st, bool full)
         return o;
 }
 
-int spec_state_encode(const struct spec_state *st, bool full, char **ret)
+int spec_state_encode(const struct spec_state *st, enum spec_state_form form, char **ret)
 {
-        json_auto_t *o = state_object(st, full);
-        char *s = o ? json_dumps(o, full ? JSON_COMPACT : JSON_INDENT(2)) : NULL;
+        json_auto_t *o = state_object(st, form == SPEC_STATE_FILE);
+        char *s = o ? json_dumps(o, form == SPEC_STATE_PRINT ? JSON_INDENT(2) : JSON_COMPACT) : NULL;
 
         if (!s)
                 return -ENOMEM;
