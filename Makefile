@@ -58,6 +58,7 @@ UNIT_BIN := $(UNIT_SRC:.c=)
 MAN_SRC := $(wildcard man/*.8.md)
 MAN_OUT := $(MAN_SRC:.md=)
 PAYLOAD := tests/payload/payload
+RECVTTY := tests/payload/recvtty
 
 .PHONY: all check check-unit check-integration check-vm demo bench man install lint deps clean
 
@@ -83,6 +84,10 @@ $(PAYLOAD): tests/payload/payload.c
 	@$(if $(Q),echo "  CC    $@ (static)")
 	$(Q)$(CC) -std=gnu11 -D_GNU_SOURCE -O2 -Wall -Wextra -static -o $@ $<
 
+$(RECVTTY): tests/payload/recvtty.c
+	@$(if $(Q),echo "  CC    $@")
+	$(Q)$(CC) -std=gnu11 -D_GNU_SOURCE -O2 -Wall -Wextra -o $@ $<
+
 man: $(if $(shell command -v go-md2man),$(MAN_OUT))
 
 man/%.8: man/%.8.md
@@ -94,7 +99,7 @@ deps:
 
 # Results of each suite go to tests/results/*.tap; tests/summary.sh adds them up.
 check: deps
-	$(Q)$(MAKE) --no-print-directory all $(UNIT_BIN) $(PAYLOAD)
+	$(Q)$(MAKE) --no-print-directory all $(UNIT_BIN) $(PAYLOAD) $(RECVTTY)
 	$(Q)rm -rf tests/results && mkdir -p tests/results
 	$(Q)$(MAKE) --no-print-directory check-unit || true
 	$(Q)$(MAKE) --no-print-directory check-integration || true
@@ -113,7 +118,7 @@ check-unit: $(UNIT_BIN)
 		cat $$out; \
 	done; exit $$status
 
-check-integration: husk $(PAYLOAD)
+check-integration: husk $(PAYLOAD) $(RECVTTY)
 	$(Q)mkdir -p tests/results
 	$(Q)cd tests/integration && bats --tap $(or $(TESTS),.) | tee ../results/integration.tap; \
 		status=$${PIPESTATUS[0]}; \
@@ -145,7 +150,7 @@ lint:
 	$(Q)if command -v shellcheck >/dev/null; then shellcheck -s bash tests/*.sh tests/bench/*.sh .ci/run .ci/install-deps .ci/install-engines; fi
 
 clean:
-	rm -f husk libhusk.a $(LIB_OBJ) $(CMD_OBJ) $(UNIT_BIN) $(PAYLOAD) $(MAN_OUT)
+	rm -f husk libhusk.a $(LIB_OBJ) $(CMD_OBJ) $(UNIT_BIN) $(PAYLOAD) $(RECVTTY) $(MAN_OUT)
 	rm -f $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d)
 	rm -rf tests/results
 

@@ -430,13 +430,16 @@ int cgroup_oom_watch_read(struct cgroup_oom_watch *w, unsigned long long *ret_ne
                 w->last = now;
                 return 0;
         }
-        uint64_t n;
+        uint64_t n = 0;
         ssize_t k = read(w->fd, &n, sizeof n);
-        if (k < 0)
-                return errno == EAGAIN ? 0 : -errno;
-        if (k != sizeof n)
+        if (k < 0 && errno != EAGAIN)
+                return -errno;
+        if (k >= 0 && k != sizeof n)
                 return -EIO;
-        /* The eventfd also fires when the cgroup goes away: count by the oom_kill counter. */
+        /*
+         * The eventfd also fires when the cgroup goes away, and may not have fired yet when the
+         * caller takes a last look after the init died: count by the oom_kill counter.
+         */
         _cleanup_free_ char *t = read_text(w->leaf_fd, "memory.oom_control");
         if (!t)
                 return 0;

@@ -94,8 +94,6 @@ int cmd_parse_create(const char *verb, int argc, char **argv, bool is_run, struc
         }
         if (cmd_one_id(verb, argc, argv, optind, &o->id))
                 return 1;
-        if (o->console_socket)
-                return cmd_usage_error(verb, "--console-socket: terminals are not supported yet");
         o->listen_fds = listen_fds();
         return 0;
 }

@@ -29,6 +29,7 @@
 #include "namespaces/ns.h"
 #include "state.h"
 #include "sync.h"
+#include "terminal.h"
 #include "base/banned.h"
 
 int container_id_check(const char *id, struct error_info *err)
@@ -64,7 +65,6 @@ static int check_supported(const struct spec *s, struct error_info *err)
                                                 "config.json: %s: not supported by this husk yet", field);  \
         } while (0)
 
-        REFUSE(p->terminal, "process.terminal (set it to false)");
         REFUSE(p->apparmor_profile && *p->apparmor_profile, "process.apparmorProfile");
         REFUSE(p->selinux_label && *p->selinux_label, "process.selinuxLabel");
         REFUSE(p->scheduler, "process.scheduler");
@@ -102,6 +102,29 @@ static int plan_mounts(struct container *c, struct error_info *err)
                 if (s->mounts[i].type && !strcmp(s->mounts[i].type, "bind"))
                         c->mount_opts[i].bind = true;
         }
+        return 0;
+}
+
+/*
+ * process.terminal and --console-socket go together as in runc: a terminal
+ * that outlives husk (create, run -d) needs a socket to go to, and a socket
+ * needs a terminal to receive.  `run` in the foreground without a socket
+ * proxies the terminal to husk's own stdin and stdout.
+ */
+static int check_terminal(const struct container *c, struct error_info *err)
+{
+        const char *sock = c->opts->console_socket;
+
+        if (c->spec->process->terminal && !sock && !c->foreground)
+                return error_set_reason(
+                        err, EINVAL,
+                        "config.json: process.terminal is true: --console-socket is required "
+                        "when husk does not stay attached (create, run -d)");
+        if (!c->spec->process->terminal && sock)
+                return error_set_reason(err, EINVAL,
+                                        "--console-socket '%s': config.json's process.terminal is false: "
+                                        "there is no terminal to send",
+                                        sock);
         return 0;
 }
 
@@ -385,11 +408,15 @@ static int release_init(int dirfd, int pidfd, const char *id, struct error_info 
 
 /* ---- create, start, run -------------------------------------------------- */
 
-/* Kills whatever is left in the container's cgroup (no pid namespace: nobody else will). */
-static void kill_leftovers(const struct cgroup *cg)
+/*
+ * Kills whatever is left in the container's cgroup (no pid namespace: nobody
+ * else will): at once with cgroup.kill where the kernel has it, else one by one.
+ */
+static void kill_leftovers(struct cgroup *cg)
 {
         if (!cg)
                 return;
+        (void) cgroup_kill_all(cg, NULL);
         for (int round = 0; round < 50; round++) {
                 _cleanup_free_ pid_t *pids = NULL;
                 size_t n = 0;
@@ -404,6 +431,8 @@ static void kill_leftovers(const struct cgroup *cg)
 
 static void container_release(struct container *c)
 {
+        safe_close(c->console_sock);
+        safe_close(c->console_master);
         safe_close(c->sync_fd);
         safe_close(c->child_sync_fd);
         safe_close(c->pidfd);
@@ -460,6 +489,10 @@ static void container_init_fields(struct container *c, const struct container_op
                 .pidfd = -EBADF,
                 .sync_fd = -EBADF,
                 .child_sync_fd = -EBADF,
+                .console_sock = -EBADF,
+                .console_master = -EBADF,
+                .pty_master = -EBADF,
+                .pty_slave = -EBADF,
         };
         for (int t = 0; t < _SPEC_NS_MAX; t++)
                 c->ns_fds[t] = -EBADF;
@@ -482,10 +515,19 @@ static int do_create(struct container *c, bool *ret_claimed, struct error_info *
         r = load_bundle(c, err);
         if (r < 0)
                 return r;
+        r = check_terminal(c, err);
+        if (r < 0)
+                return r;
         r = c->state_dirfd = state_dir_create(o->root, o->id, err);
         if (r < 0)
                 return r;
         *ret_claimed = true;
+        /* Connected before anything is made: a wrong path fails fast. */
+        if (o->console_socket) {
+                r = c->console_sock = terminal_connect(o->console_socket, err);
+                if (r < 0)
+                        return r;
+        }
         state_now_rfc3339(created, sizeof created);
         c->created = strdup(created);
         if (!c->created)
@@ -513,9 +555,17 @@ static int do_create(struct container *c, bool *ret_claimed, struct error_info *
         r = spawn_plan(c, err);
         if (r < 0)
                 return r;
-        r = spawn_init(c, err); /* sync 1, hooks, sync 2 */
+        r = spawn_init(c, err); /* sync 1, hooks, the terminal, sync 2 */
         if (r < 0)
                 return r;
+        if (c->console_sock >= 0) {
+                r = terminal_send_master(c->console_sock, c->console_master, o->console_socket, err);
+                if (r < 0)
+                        return r;
+                /* The receiver holds the terminal now; nothing of it stays with us. */
+                c->console_master = safe_close(c->console_master);
+                c->console_sock = safe_close(c->console_sock);
+        }
         r = record_state(c, err);
         if (r < 0)
                 return r;
@@ -538,6 +588,7 @@ int container_create(const struct container_opts *o, struct error_info *err)
         int r;
 
         container_init_fields(&c, o);
+        c.foreground = false;
         r = do_create(&c, &claimed, err);
         if (r < 0) {
                 run_rollback(&c, claimed, c.pid > 0);
@@ -595,38 +646,77 @@ static int exit_status(int status)
         return 255;
 }
 
-/* Waits for the init, passing every signal we receive on to it.  Signals are blocked already. */
-static int wait_forwarding(struct container *c, int *ret_status, struct error_info *err)
+/* Reaps what exited; 1 when it was the init (*ret_status set), 0 if not yet, -ECHILD. */
+static int reap(struct container *c, int *ret_status)
+{
+        int status;
+        pid_t w;
+
+        while ((w = waitpid(-1, &status, WNOHANG)) > 0)
+                if (w == c->pid) {
+                        *ret_status = exit_status(status);
+                        log_debug("container init %d exited: status %d", (int) w, *ret_status);
+                        return 1;
+                }
+        return w < 0 && errno == ECHILD ? -ECHILD : 0;
+}
+
+/*
+ * Waits for the init, passing every signal we receive on to it (signals are
+ * blocked already).  With tty, copies the container's terminal to and from
+ * our stdio meanwhile, SIGWINCH resizes it, and its output is drained before
+ * we return.
+ */
+static int wait_forwarding(struct container *c, struct terminal_proxy *tty, int *ret_status,
+                           struct error_info *err)
 {
         struct signalfd_siginfo si;
         sigset_t all;
 
         sigfillset(&all);
-        _cleanup_close_ int sfd = signalfd(-1, &all, SFD_CLOEXEC);
+        _cleanup_close_ int sfd = signalfd(-1, &all, SFD_CLOEXEC | SFD_NONBLOCK);
         if (sfd < 0)
                 return error_set(err, errno, "signalfd");
 
         for (;;) {
-                int status;
-                pid_t w;
+                struct pollfd p[3] = {{.fd = sfd, .events = POLLIN}};
+                size_t n = 1;
 
                 /* Reap first: the init may have exited before we got here. */
-                while ((w = waitpid(-1, &status, WNOHANG)) > 0)
-                        if (w == c->pid) {
-                                *ret_status = exit_status(status);
-                                log_debug("container init %d exited: status %d", (int) w, *ret_status);
-                                return 0;
-                        }
-                if (w < 0 && errno == ECHILD)
+                int r = reap(c, ret_status);
+                if (r < 0)
                         return error_set(err, ECHILD, "lost the container's init %d", (int) c->pid);
+                if (r > 0) {
+                        if (tty)
+                                terminal_proxy_drain(tty);
+                        return 0;
+                }
 
-                ssize_t n = read(sfd, &si, sizeof si);
-                if (n < 0 && errno == EINTR)
+                if (tty)
+                        n += terminal_proxy_pollfds(tty, p + 1);
+                if (poll(p, n, -1) < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return error_set(err, errno, "poll");
+                }
+                if (tty)
+                        terminal_proxy_handle(tty, p + 1, n - 1);
+                if (!(p[0].revents & POLLIN))
                         continue;
-                if (n != sizeof si)
-                        return error_set(err, n < 0 ? errno : EIO, "read signalfd");
+
+                ssize_t got = read(sfd, &si, sizeof si);
+                if (got < 0 && (errno == EINTR || errno == EAGAIN))
+                        continue;
+                if (got != sizeof si)
+                        return error_set(err, got < 0 ? errno : EIO, "read signalfd");
                 if (si.ssi_signo == SIGCHLD)
                         continue;
+                if (si.ssi_signo == SIGWINCH && tty) {
+                        /* Our terminal changed size: so does the container's (the kernel signals its group).
+                         */
+                        terminal_proxy_resize(tty);
+                        continue;
+                }
                 log_debug("forwarding signal %u to %d", si.ssi_signo, (int) c->pid);
                 if (syscall(SYS_pidfd_send_signal, c->pidfd, si.ssi_signo, NULL, 0) < 0 && errno != ESRCH)
                         log_warn("forward signal %u to %d: %s, ignoring", si.ssi_signo, (int) c->pid,
@@ -637,11 +727,13 @@ static int wait_forwarding(struct container *c, int *ret_status, struct error_in
 int container_run(const struct container_opts *o, int *ret_status, struct error_info *err)
 {
         struct container c;
-        bool claimed = false;
+        struct terminal_proxy tty = {0};
+        bool claimed = false, proxy = false;
         sigset_t all;
         int r, status = 0;
 
         container_init_fields(&c, o);
+        c.foreground = !o->detach;
         /* Every signal waits for wait_forwarding(); the init unblocks them before execve. */
         if (!o->detach) {
                 sigfillset(&all);
@@ -650,6 +742,13 @@ int container_run(const struct container_opts *o, int *ret_status, struct error_
         r = do_create(&c, &claimed, err);
         if (r < 0)
                 goto fail;
+        /* The terminal stayed with us (no --console-socket): it is our stdio's. */
+        if (c.console_master >= 0) {
+                proxy = true;
+                r = terminal_proxy_begin(&tty, c.console_master, err);
+                if (r < 0)
+                        goto fail;
+        }
         r = release_init(c.state_dirfd, c.pidfd, o->id, err);
         if (r < 0)
                 goto fail;
@@ -666,7 +765,9 @@ int container_run(const struct container_opts *o, int *ret_status, struct error_
                 container_release(&c);
                 return 0;
         }
-        r = wait_forwarding(&c, &status, err);
+        r = wait_forwarding(&c, proxy ? &tty : NULL, &status, err);
+        if (proxy)
+                terminal_proxy_end(&tty);
         if (r < 0)
                 goto fail;
         if (!o->keep) {
@@ -680,6 +781,8 @@ int container_run(const struct container_opts *o, int *ret_status, struct error_
         return 0;
 
 fail:
+        if (proxy)
+                terminal_proxy_end(&tty);
         run_rollback(&c, claimed, c.pid > 0);
         container_release(&c);
         return r;
@@ -802,11 +905,17 @@ static int signal_all(const struct spec_state *st, int sig, struct error_info *e
 
         if (r < 0)
                 return r;
+        if (sig == SIGKILL && cgroup_kill_all(cg, NULL) == 0) {
+                container_thaw(st); /* frozen by the v1 freezer, a process cannot die */
+                return 0;
+        }
         r = cgroup_pids(cg, &pids, &n, err);
         if (r < 0)
                 return r;
         for (size_t i = 0; i < n; i++)
                 (void) kill(pids[i], sig);
+        if (sig == SIGKILL)
+                container_thaw(st);
         return 0;
 }
 

@@ -14,6 +14,8 @@
  *     (with hooks, before pivot_root: the parent runs prestart and
  *      createRuntime, then we run createContainer)
  *   process: sysctl, rlimits, user, capabilities, no_new_privs, cwd
+ *   terminal: the pty's master to the parent, the slave our stdio and
+ *     controlling terminal (made in rootfs, after pivot_root)
  *   sync 2: ready; sync 3: created → let go of the parent
  *   block opening exec.fifo until `start`; startContainer hooks; execve
  *
@@ -43,6 +45,7 @@
 #include "internal.h"
 #include "namespaces/ns.h"
 #include "sync.h"
+#include "terminal.h"
 #include "base/banned.h"
 
 #ifndef CLONE_NEWTIME
@@ -204,6 +207,12 @@ static int init_run(struct container *c, int fd, char *exe, size_t exe_size, str
         r = process_find_executable(c->spec->process, exe, exe_size, err);
         if (r < 0)
                 return r;
+        /* Last: from here our own messages (stderr) would land on the container's terminal. */
+        if (c->spec->process->terminal) {
+                r = terminal_hand_over(c, fd, err);
+                if (r < 0)
+                        return r;
+        }
 
         /* sync 2. */
         r = sync_send(fd, SYNC_READY, 0);

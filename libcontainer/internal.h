@@ -45,6 +45,13 @@ struct container {
         unsigned long long start_time; /* of pid, from /proc/PID/stat */
         char *created;                 /* RFC 3339 */
         char *start_hook_state;        /* the child's: state for startContainer hooks */
+
+        /* process.terminal (terminal.c). */
+        bool foreground;    /* `run` without -d: the parent outlives the set-up and waits */
+        int console_sock;   /* parent: connected --console-socket */
+        int console_master; /* parent: the pty's master, from the init (SYNC_CONSOLE) */
+        int pty_master;     /* child: until handed to the parent */
+        int pty_slave;      /* child: until it becomes fds 0, 1, 2 */
 };
 
 /* container.c: the parent's hooks before pivot_root (prestart, createRuntime), for spawn.c. */

@@ -11,7 +11,9 @@
  *      (mknod, or bind mounts of the host's nodes in a user namespace), and
  *      the /dev symlinks;
  *   5. pivot_root (or MS_MOVE + chroot with --no-pivot);
- *   6. maskedPaths, readonlyPaths, then root.readonly.
+ *   6. with process.terminal: the pty, from the container's own devpts
+ *      (terminal.c), its slave bound onto /dev/console;
+ *   7. maskedPaths, readonlyPaths, then root.readonly.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,6 +32,7 @@
 #include "cgroups/cgroup.h"
 #include "internal.h"
 #include "rootpath.h"
+#include "terminal.h"
 #include "base/banned.h"
 
 #ifndef MS_NOSYMFOLLOW
@@ -578,6 +581,31 @@ static int open_verified_null(int rootfd)
         return TAKE_FD(fd);
 }
 
+/*
+ * /dev/console is the container's terminal, as runc makes it: the pty's slave
+ * bound onto it (by fd: no path names the slave).  What the image has there
+ * is replaced unless it is a file or a device node we can mount over.
+ */
+static int bind_console(int rootfd, int slave, struct error_info *err)
+{
+        struct mount_opts mo = {.bind = true};
+        struct stat st;
+
+        _cleanup_close_ int devfd = root_mkdir_p(rootfd, "/dev", 0755);
+        if (devfd < 0)
+                return error_set(err, -devfd, "process.terminal: open /dev in the container");
+        if (fstatat(devfd, "console", &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode) &&
+            !S_ISCHR(st.st_mode) && unlinkat(devfd, "console", S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0) < 0)
+                return error_set(err, errno, "process.terminal: remove /dev/console of the image");
+        _cleanup_close_ int fd = root_mkfile(rootfd, "/dev/console", 0600);
+        if (fd < 0)
+                return error_set(err, -fd, "process.terminal: create /dev/console");
+        int r = bind_onto(slave, "", fd, &mo, false);
+        if (r < 0)
+                return error_set(err, -r, "process.terminal: bind the pty onto /dev/console");
+        return 0;
+}
+
 static int mask_paths(struct container *c, int rootfd, struct error_info *err)
 {
         const struct spec_linux *lx = c->spec->linux;
@@ -711,6 +739,16 @@ int rootfs_setup(struct container *c, struct error_info *err)
                 return r;
 
         /* 6. */
+        if (s->process->terminal) {
+                r = terminal_open_pty(c, rootfd, err);
+                if (r < 0)
+                        return r;
+                r = bind_console(rootfd, c->pty_slave, err);
+                if (r < 0)
+                        return r;
+        }
+
+        /* 7. */
         r = mask_paths(c, rootfd, err);
         if (r < 0)
                 return r;

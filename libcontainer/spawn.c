@@ -130,7 +130,8 @@ static int enter_pidns_for_children(struct container *c, int *ret_saved, struct 
 
 /*
  * The parent's side between sync 1 and sync 2: the join path's messages, the
- * hooks the parent runs before pivot_root, and sync 2 itself.
+ * hooks the parent runs before pivot_root, the terminal's master, and sync 2
+ * itself.
  */
 static int serve_until_ready(struct container *c, struct error_info *err)
 {
@@ -138,7 +139,9 @@ static int serve_until_ready(struct container *c, struct error_info *err)
         int r;
 
         for (;;) {
-                r = sync_recv(c->sync_fd, &m);
+                _cleanup_close_ int passed = -EBADF;
+
+                r = sync_recv_fd(c->sync_fd, &m, &passed);
                 if (r < 0)
                         return error_set(err, -r, "read from container init");
                 if (r == 0)
@@ -171,7 +174,15 @@ static int serve_until_ready(struct container *c, struct error_info *err)
                         if (r < 0)
                                 return error_set(err, -r, "write to container init");
                         continue;
+                case SYNC_CONSOLE:
+                        if (passed < 0)
+                                return error_set_reason(err, EPROTO, "container init sent no pty master");
+                        safe_close(c->console_master);
+                        c->console_master = TAKE_FD(passed);
+                        continue;
                 case SYNC_READY: /* sync 2 */
+                        if (c->spec->process->terminal && c->console_master < 0)
+                                return error_set_reason(err, EPROTO, "container init made no terminal");
                         return 0;
                 case SYNC_ERROR:
                         if (err)

@@ -21,6 +21,11 @@
  *            child → parent SYNC_HOOKS: run prestart and createRuntime;
  *            parent → child SYNC_HOOKS_DONE with the init's pid on the host,
  *            for the state the child's own hooks get.)
+ *           (only with process.terminal, after the process is set up:
+ *            child → parent SYNC_CONSOLE carrying the pty's master as
+ *            SCM_RIGHTS; the child has closed its copy, the slave is its
+ *            stdio and controlling terminal.  The parent hands the master
+ *            to --console-socket or keeps it to proxy `run`'s own stdio.)
  *   sync 2  child → parent  SYNC_READY: namespaces, rootfs, process set up;
  *                           the child waits.
  *   sync 3  parent → child  SYNC_CREATED: state.json written.  The child
@@ -54,6 +59,7 @@ enum sync_type {
         SYNC_READY,
         SYNC_CREATED,
         SYNC_ERROR,
+        SYNC_CONSOLE,
 };
 
 struct sync_msg {
@@ -65,6 +71,9 @@ struct sync_msg {
 /* Sends a message of type with pid; returns 0 or -errno. */
 int sync_send(int fd, enum sync_type type, pid_t pid);
 
+/* Sends a message of type with passfd attached (SCM_RIGHTS); returns 0 or -errno. */
+int sync_send_fd(int fd, enum sync_type type, int passfd);
+
 /* Sends SYNC_ERROR carrying err. */
 int sync_send_error(int fd, const struct error_info *err);
 
@@ -73,6 +82,12 @@ int sync_send_error(int fd, const struct error_info *err);
  * exec'd or exited), -errno on failure.
  */
 int sync_recv(int fd, struct sync_msg *ret);
+
+/*
+ * As sync_recv(), and *ret_fd is the fd that came with the message
+ * (O_CLOEXEC, the caller's to close) or -EBADF when none did.
+ */
+int sync_recv_fd(int fd, struct sync_msg *ret, int *ret_fd);
 
 /* Receives a message and checks it is of type want.  SYNC_ERROR → its errnum
  * and err filled; EOF → -EPIPE with a message naming the step. */

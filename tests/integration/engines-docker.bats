@@ -167,3 +167,40 @@ docker_gone() {
 	[ -z "$output" ]
 	no_cgroups_left docker
 }
+
+@test "docker run -t --runtime=husk gives the workload a terminal (console socket)" {
+	run docker_run run --rm -t --name tty-test "$IMAGE" sh -c 'tty; test -t 0 && test -t 1 && echo both-tty' </dev/null
+	[ "$status" -eq 0 ]
+	output=${output//$'\r'/}
+	[[ "$output" == *"/dev/pts/0"* ]]
+	[[ "$output" == *both-tty* ]]
+	run docker_ ps -a -q --filter name=tty-test
+	[ -z "$output" ]
+	no_cgroups_left docker
+}
+
+@test "docker pause freezes a husk container, unpause thaws it" {
+	husk_has pause || skip "needs pause/resume in husk (issue 4)"
+	run docker_run run -d "$IMAGE" sh -c 'i=0; while :; do i=$((i+1)); echo $i > /tmp/count; sleep 0.05; done'
+	[ "$status" -eq 0 ]
+	id=${lines[-1]}
+	wait_for eval '[ "$(docker_ inspect -f "{{.State.Status}}" "$id")" = running ]'
+	run docker_ pause "$id"
+	[ "$status" -eq 0 ]
+	[ "$(docker_ inspect -f '{{.State.Status}}' "$id")" = paused ]
+	pid=$(docker_ inspect -f '{{.State.Pid}}' "$id")
+	f=$(awk -F: '$2 == "freezer" {print $3}' "/proc/$pid/cgroup")
+	if [ -n "$f" ]; then [ "$(cat "/sys/fs/cgroup/freezer$f/freezer.state")" = FROZEN ]; fi
+	# Frozen: the loop makes no progress (read through the init's root from outside).
+	a=$(cat "/proc/$pid/root/tmp/count")
+	sleep 0.4
+	[ "$(cat "/proc/$pid/root/tmp/count")" = "$a" ]
+	run docker_ unpause "$id"
+	[ "$status" -eq 0 ]
+	[ "$(docker_ inspect -f '{{.State.Status}}' "$id")" = running ]
+	if [ -n "$f" ]; then [ "$(cat "/sys/fs/cgroup/freezer$f/freezer.state")" = THAWED ]; fi
+	wait_for eval '[ "$(cat "/proc/$pid/root/tmp/count" 2>/dev/null || echo "$a")" -gt "$a" ]'
+	run docker_ rm -f "$id"
+	[ "$status" -eq 0 ]
+	docker_gone "$id"
+}

@@ -171,7 +171,14 @@ run_detached() {
 
 # counter : the value the container's loop last wrote.
 counter() {
-	cat "$ROOTFS/tmp/counter" 2>/dev/null || echo 0
+	local v i
+	# The loop rewrites the file: a read may catch it empty, so read again.
+	for ((i = 0; i < 50; i++)); do
+		v=$(cat "$ROOTFS/tmp/counter" 2>/dev/null)
+		[[ "$v" =~ ^[0-9]+$ ]] && { echo "$v"; return; }
+		sleep 0.01
+	done
+	echo 0
 }
 
 @test "pause freezes every process (no progress, state paused) and resume thaws it" {
