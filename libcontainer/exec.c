@@ -15,8 +15,11 @@
  *   6 the child joins the user namespace first, then the others (mnt last),
  *     then process_setup() (rlimits, caps, user, no_new_privs, umask, cwd),
  *     finds the executable on the container's PATH and execs with every fd but
- *     stdio and the preserved ones closed
+ *     stdio and the preserved ones closed; with a terminal, a pty opened in the
+ *     container's /dev/ptmx becomes its stdio and controlling terminal, and its
+ *     master is sent to the parent (SYNC_CONSOLE) just before the exec
  *   7 the parent reads end-of-file (exec worked) or the child's error;
+ *     the pty master goes to --console-socket, or is proxied to our stdio;
  *     -d: writes --pid-file and returns; else waits, forwarding signals
  *
  * The defaults come from BUNDLE/config.json as it is now: husk keeps a copy
@@ -49,6 +52,8 @@
 #include "internal.h"
 #include "namespaces/ns.h"
 #include "state.h"
+#include "sync.h"
+#include "terminal.h"
 #include "base/banned.h"
 
 #ifndef CLONE_INTO_CGROUP
@@ -84,9 +89,7 @@ static int check_process_supported(const struct spec_process *p, const char *whe
 {
         const char *field = NULL;
 
-        if (p->terminal)
-                field = "terminal (a terminal for exec is not supported by this husk yet)";
-        else if (p->apparmor_profile && *p->apparmor_profile)
+        if (p->apparmor_profile && *p->apparmor_profile)
                 field = "apparmorProfile";
         else if (p->selinux_label && *p->selinux_label)
                 field = "selinuxLabel";
@@ -416,10 +419,22 @@ static int child_run(struct exec_child *k, char *exe, size_t size, struct error_
         r = join_namespaces(k->ns_fds, err);
         if (r < 0)
                 return r;
+        if (k->spec.process->terminal) {
+                /* Our root is the container's now: its /dev/ptmx, given to the process's uid. */
+                _cleanup_close_ int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+                if (rootfd < 0)
+                        return error_set(err, errno, "open the container's root");
+                r = terminal_open_pty(&k->c, rootfd, err);
+                if (r < 0)
+                        return r;
+        }
         r = process_setup(&k->c, err);
         if (r < 0)
                 return r;
-        return process_find_executable(k->spec.process, exe, size, err);
+        r = process_find_executable(k->spec.process, exe, size, err);
+        if (r < 0 || !k->spec.process->terminal)
+                return r;
+        return terminal_hand_over(&k->c, k->sync_fd, err);
 }
 
 __attribute__((noreturn)) static void child_main(struct exec_child *k)
@@ -432,7 +447,7 @@ __attribute__((noreturn)) static void child_main(struct exec_child *k)
         if (child_run(k, exe, sizeof exe, &err) < 0) {
                 if (err.errnum <= 0)
                         err.errnum = EIO;
-                (void) write(k->sync_fd, &err, sizeof err);
+                (void) sync_send_error(k->sync_fd, &err);
                 _exit(1);
         }
         /* Closes everything of ours on exec; sync_fd is O_CLOEXEC: the parent reads EOF. */
@@ -461,22 +476,57 @@ static pid_t clone_child(int cgroup_fd, int *ret_pidfd, bool *ret_in_cgroup)
         return pid;
 }
 
-/* Waits for the child's end of the sync socket: EOF once execve() worked, else its error. */
-static int wait_exec(int fd, pid_t pid, struct error_info *err)
+/*
+ * Waits for the child's end of the sync socket: end-of-file once execve() worked.  Before it
+ * may come SYNC_CONSOLE with the pty master (*ret_master); instead of it SYNC_ERROR, or the
+ * bare struct error_info process_exec() writes when execve() fails.
+ */
+static int wait_exec(int fd, pid_t pid, int *ret_master, struct error_info *err)
 {
-        struct error_info child = {0};
-        ssize_t n;
+        for (;;) {
+                union {
+                        struct sync_msg m;
+                        struct error_info e;
+                } buf;
+                union {
+                        char data[CMSG_SPACE(sizeof(int))];
+                        struct cmsghdr align;
+                } control;
+                struct iovec iov = {.iov_base = &buf, .iov_len = sizeof buf};
+                struct msghdr mh = {
+                        .msg_iov = &iov,
+                        .msg_iovlen = 1,
+                        .msg_control = control.data,
+                        .msg_controllen = sizeof control.data,
+                };
+                ssize_t n;
+                int passed = -EBADF;
 
-        do
-                n = read(fd, &child, sizeof child);
-        while (n < 0 && errno == EINTR);
-        if (n == 0)
-                return 0;
-        if (n == (ssize_t) sizeof child && child.errnum > 0) {
-                *err = child;
-                return -child.errnum;
+                do
+                        n = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
+                while (n < 0 && errno == EINTR);
+                if (n == 0)
+                        return 0;
+                for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); n > 0 && c; c = CMSG_NXTHDR(&mh, c))
+                        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+                                memcpy(&passed, CMSG_DATA(c), sizeof passed);
+                if (n == (ssize_t) sizeof buf.m && buf.m.type == SYNC_CONSOLE && passed >= 0) {
+                        safe_close(*ret_master);
+                        *ret_master = passed;
+                        continue;
+                }
+                safe_close(passed);
+                if (n == (ssize_t) sizeof buf.m && buf.m.type == SYNC_ERROR && buf.m.err.errnum > 0) {
+                        *err = buf.m.err;
+                        return -err->errnum;
+                }
+                if (n == (ssize_t) sizeof buf.e && buf.e.errnum > 0) {
+                        *err = buf.e;
+                        return -err->errnum;
+                }
+                return error_set(err, n < 0 ? errno : EIO, "exec'd process %d failed before exec",
+                                 (int) pid);
         }
-        return error_set(err, n < 0 ? errno : EIO, "exec'd process %d failed before exec", (int) pid);
 }
 
 static int write_pid_file(const char *path, pid_t pid, struct error_info *err)
@@ -510,38 +560,66 @@ static int exit_status(int status)
         return 255;
 }
 
-/* Waits for pid, passing every signal we get on to it.  Every signal is blocked already. */
-static int wait_forwarding(pid_t pid, int pidfd, int *ret_status, struct error_info *err)
+/*
+ * Waits for pid, passing every signal we get on to it (every signal is blocked already).
+ * With tty, copies its terminal to and from our stdio meanwhile; SIGWINCH resizes it.
+ */
+static int wait_forwarding(pid_t pid, int pidfd, struct terminal_proxy *tty, int *ret_status,
+                           struct error_info *err)
 {
         struct signalfd_siginfo si;
         sigset_t all;
 
         sigfillset(&all);
-        _cleanup_close_ int sfd = signalfd(-1, &all, SFD_CLOEXEC);
+        _cleanup_close_ int sfd = signalfd(-1, &all, SFD_CLOEXEC | SFD_NONBLOCK);
         if (sfd < 0)
                 return error_set(err, errno, "signalfd");
         for (;;) {
+                struct pollfd p[4] = {{.fd = sfd, .events = POLLIN}, {.fd = pidfd, .events = POLLIN}};
+                size_t n = 2;
                 int status;
                 pid_t w = waitpid(pid, &status, WNOHANG);
 
                 if (w == pid) {
+                        if (tty)
+                                terminal_proxy_drain(tty);
                         *ret_status = exit_status(status);
                         return 0;
                 }
                 if (w < 0 && errno != EINTR)
                         return error_set(err, errno, "wait for process %d", (int) pid);
-                struct pollfd p[2] = {{.fd = sfd, .events = POLLIN}, {.fd = pidfd, .events = POLLIN}};
-                if (poll(p, 2, -1) < 0 && errno != EINTR)
+                if (tty)
+                        n += terminal_proxy_pollfds(tty, p + 2);
+                if (poll(p, n, -1) < 0 && errno != EINTR)
                         return error_set(err, errno, "poll");
+                if (tty)
+                        terminal_proxy_handle(tty, p + 2, n - 2);
                 if (!(p[0].revents & POLLIN))
                         continue;
-                ssize_t n = read(sfd, &si, sizeof si);
-                if (n != sizeof si || si.ssi_signo == SIGCHLD)
+                ssize_t got = read(sfd, &si, sizeof si);
+                if (got != sizeof si || si.ssi_signo == SIGCHLD)
                         continue;
+                if (si.ssi_signo == SIGWINCH && tty) {
+                        terminal_proxy_resize(tty);
+                        continue;
+                }
                 if (syscall(SYS_pidfd_send_signal, pidfd, si.ssi_signo, NULL, 0) < 0 && errno != ESRCH)
                         log_warn("forward signal %u to %d: %s, ignoring", si.ssi_signo, (int) pid,
                                  strerror(errno));
         }
+}
+
+/* The pty master: to --console-socket, else kept for the foreground proxy. */
+static int hand_master(const struct container_exec_opts *o, int *master, struct error_info *err)
+{
+        if (*master < 0 || !o->console_socket)
+                return 0;
+        _cleanup_close_ int sock = terminal_connect(o->console_socket, err);
+        if (sock < 0)
+                return sock;
+        int r = terminal_send_master(sock, *master, o->console_socket, err);
+        *master = safe_close(*master);
+        return r;
 }
 
 /* Step 1: the container must be running (or paused, with --ignore-paused). */
@@ -600,7 +678,8 @@ static int spawn_exec(const struct container_exec_opts *o, const struct spec_sta
                       struct exec_child *k, int *ret_status, struct error_info *err)
 {
         _cleanup_(cgroup_freep) struct cgroup *cg = NULL;
-        _cleanup_close_ int pidfd = -EBADF, parent_fd = -EBADF;
+        _cleanup_close_ int pidfd = -EBADF, parent_fd = -EBADF, master = -EBADF;
+        struct terminal_proxy tty = {0};
         bool in_cgroup = false;
         int sv[2], r;
 
@@ -647,7 +726,11 @@ static int spawn_exec(const struct container_exec_opts *o, const struct spec_sta
         if (r >= 0 && write(parent_fd, "1", 1) != 1)
                 r = error_set(err, errno, "release the process to exec");
         if (r >= 0)
-                r = wait_exec(parent_fd, pid, err);
+                r = wait_exec(parent_fd, pid, &master, err);
+        if (r >= 0 && k->spec.process->terminal && master < 0)
+                r = error_set_reason(err, EIO, "exec: the process sent no terminal");
+        if (r >= 0)
+                r = hand_master(o, &master, err);
         if (r < 0) {
                 (void) syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
                 (void) waitpid(pid, NULL, 0);
@@ -669,7 +752,13 @@ static int spawn_exec(const struct container_exec_opts *o, const struct spec_sta
                 *ret_status = 0;
                 return 0;
         }
-        return wait_forwarding(pid, pidfd, ret_status, err);
+        if (master < 0)
+                return wait_forwarding(pid, pidfd, NULL, ret_status, err);
+        r = terminal_proxy_begin(&tty, master, err);
+        if (r >= 0)
+                r = wait_forwarding(pid, pidfd, &tty, ret_status, err);
+        terminal_proxy_end(&tty);
+        return r;
 }
 
 int container_exec(const struct container_exec_opts *o, int *ret_status, struct error_info *err)
@@ -693,10 +782,8 @@ int container_exec(const struct container_exec_opts *o, int *ret_status, struct 
                 r = error_set_reason(err, EINVAL, "--console-socket: needs a terminal (--tty)");
                 goto out;
         }
-        if (x.p.terminal) {
-                r = error_set_reason(err, EOPNOTSUPP,
-                                     "exec: a terminal (--tty, process.terminal) is not "
-                                     "supported by this husk yet");
+        if (x.p.terminal && o->detach && !o->console_socket) {
+                r = error_set_reason(err, EINVAL, "--tty with --detach needs --console-socket");
                 goto out;
         }
         k.spec.process = &x.p;
@@ -704,6 +791,8 @@ int container_exec(const struct container_exec_opts *o, int *ret_status, struct 
         k.c.opts = &k.copts;
         k.c.spec = &k.spec;
         k.c.id = o->id;
+        k.c.pty_master = -EBADF;
+        k.c.pty_slave = -EBADF;
 
         /* Every signal waits for wait_forwarding(); process_exec() unblocks them before execve. */
         sigfillset(&all);

@@ -282,9 +282,12 @@ status_field() {
 	run --separate-stderr husk exec --process-label foo "$ID" true
 	[ "$status" -eq 1 ]
 	[[ "$stderr" == *"--process-label 'foo'"*"not supported"* ]]
-	run --separate-stderr husk exec -t "$ID" true
+	run --separate-stderr husk exec -d -t "$ID" true
 	[ "$status" -eq 1 ]
-	[[ "$stderr" == *"terminal"*"not supported"* ]]
+	[ "$stderr" = "husk: --tty with --detach needs --console-socket" ]
+	run --separate-stderr husk exec --console-socket /x "$ID" true
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "husk: --console-socket: needs a terminal (--tty)" ]
 	run --separate-stderr husk exec "$ID"
 	[ "$status" -eq 1 ]
 	[[ "$stderr" == *"expects a command"* ]]
@@ -347,4 +350,29 @@ status_field() {
 	# no zombie anywhere in the container's pid namespace
 	run husk exec "$ID" sh -c 'cat /proc/[0-9]*/stat | grep -c " Z " || true'
 	[ "$output" = 0 ]
+}
+
+@test "exec -t --console-socket: the process gets a pty of the container's as stdio and controlling terminal" {
+	start_container
+	local sock=$BATS_TEST_TMPDIR/tty.sock out=$BATS_TEST_TMPDIR/tty.out info=$BATS_TEST_TMPDIR/tty.info
+	"$REPO_DIR/tests/payload/recvtty" "$sock" >"$out" 2>"$info" 3>&- &
+	local rpid=$!
+	track_pid "$rpid"
+	wait_for test -S "$sock"
+	exec_detached -t --console-socket "$sock" "$ID" sh -c 'tty; [ -t 0 ] && [ -t 1 ] && [ -t 2 ] && echo all-tty; readlink /proc/self/fd/0; sleep 1'
+	[ "$(cat "/proc/$P/cgroup")" = "$(cat "/proc/$INIT/cgroup")" ]
+	wait_for sh -c "! kill -0 $rpid 2>/dev/null"
+	cat "$info" >&2
+	grep -q "recvtty: payload=/dev/ptmx fds=1 tty=1" "$info"
+	run tr -d '\r' <"$out"
+	[[ "${lines[0]}" == /dev/pts/* ]]
+	[ "${lines[1]}" = all-tty ]
+	[ "${lines[2]}" = "${lines[0]}" ]
+}
+
+@test "exec -t in the foreground proxies the pty and passes the exit status" {
+	start_container
+	run husk exec -t "$ID" sh -c '[ -t 0 ] && [ -t 1 ] && echo is-a-tty; exit 5'
+	[ "$status" -eq 5 ]
+	[ "$(tr -d '\r' <<<"$output")" = is-a-tty ]
 }
