@@ -271,17 +271,15 @@ int container_hooks_before_pivot(struct container *c, struct error_info *err)
 }
 
 /*
- * poststart and poststop hooks run from later husk processes, and the config
- * may have changed by then: keep our own copy of it when it has such hooks.
+ * Later husk processes need the config as it was at create (the runtime-spec:
+ * changes after create have no effect): poststart and poststop hooks, and the
+ * process exec starts from.  Keep our own copy of it.
  */
 static int keep_config(struct container *c, struct error_info *err)
 {
-        const struct spec_hooks *h = &c->spec->hooks;
         char path[PATH_MAX];
         _cleanup_free_ char *json = NULL;
 
-        if (!hooks_any(h, SPEC_HOOK_POSTSTART) && !hooks_any(h, SPEC_HOOK_POSTSTOP))
-                return 0;
         snprintf(path, sizeof path, "%s/config.json", c->bundle);
         int r = read_file_alloc(AT_FDCWD, path, &json, NULL);
         if (r < 0)
@@ -292,7 +290,7 @@ static int keep_config(struct container *c, struct error_info *err)
         return 0;
 }
 
-/* The hooks kept by keep_config(), or NULL when there are none. */
+/* The config kept by keep_config() (for its hooks), or NULL when it cannot be read. */
 static struct spec *kept_config(int dirfd, const char *root, const char *id)
 {
         char path[PATH_MAX];

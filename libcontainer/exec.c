@@ -22,9 +22,10 @@
  *     the pty master goes to --console-socket, or is proxied to our stdio;
  *     -d: writes --pid-file and returns; else waits, forwarding signals
  *
- * The defaults come from BUNDLE/config.json as it is now: husk keeps a copy
- * of the config in the state dir only when it has hooks.  seccomp and LSM
- * labels are refused by create, so no container has them to apply here.
+ * The defaults come from the copy of config.json that create keeps in the
+ * state dir (ROOT/ID/config.json; the bundle's is read only for a container
+ * made before husk kept one).  seccomp and LSM labels are refused by create,
+ * so no container has them to apply here.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -236,7 +237,9 @@ static int plan_process(struct exec_plan *x, const char *bundle, const struct co
         struct error_info cerr = {0};
         int r;
 
-        snprintf(path, sizeof path, "%s/config.json", bundle);
+        snprintf(path, sizeof path, "%s/%s/config.json", o->root, o->id);
+        if (access(path, F_OK) < 0)
+                snprintf(path, sizeof path, "%s/config.json", bundle);
         r = spec_load(path, &x->config, &cerr);
         if (r >= 0 && !x->config->process) {
                 r = error_set_reason(&cerr, EINVAL, "config.json: process: missing");

@@ -119,9 +119,10 @@ status_field() {
 	[ "${lines[0]}" = $'CapEff:\t0000000020200420' ]
 	[ "${lines[1]}" = $'CapBnd:\t0000000020200420' ]
 	[ "${lines[2]}" = $'NoNewPrivs:\t1' ]
+	# The config as it was at create counts, not a later change of the bundle's.
 	update_config '.process.noNewPrivileges = true'
 	run husk exec "$ID" grep NoNewPrivs /proc/self/status
-	[ "$output" = $'NoNewPrivs:\t1' ]
+	[ "$output" = $'NoNewPrivs:\t0' ]
 }
 
 @test "exec -u UID:GID -g GID, --cwd and -e are what the process gets" {
@@ -375,4 +376,13 @@ status_field() {
 	run husk exec -t "$ID" sh -c '[ -t 0 ] && [ -t 1 ] && echo is-a-tty; exit 5'
 	[ "$status" -eq 5 ]
 	[ "$(tr -d '\r' <<<"$output")" = is-a-tty ]
+}
+
+@test "exec starts from the config as it was at create, not as the bundle's config.json is now" {
+	update_config '.process.env += ["AT_CREATE=yes"] | .process.cwd = "/tmp"'
+	start_container
+	update_config '.process.env = ["PATH=/bin", "AT_CREATE=changed"] | .process.cwd = "/etc"'
+	run husk exec "$ID" sh -c 'echo "$AT_CREATE $(pwd)"'
+	[ "$status" -eq 0 ]
+	[ "$output" = "yes /tmp" ]
 }
