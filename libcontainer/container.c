@@ -176,29 +176,6 @@ static int apply_resources(struct container *c, struct error_info *err)
                                     lx->n_devices, err);
 }
 
-static int write_pid_file(const char *path, pid_t pid, struct error_info *err)
-{
-        char buf[32], dir[PATH_MAX], *slash;
-        const char *name = path;
-        int r;
-
-        snprintf(buf, sizeof buf, "%d", (int) pid);
-        snprintf(dir, sizeof dir, "%s", path);
-        slash = strrchr(dir, '/');
-        if (slash) {
-                *slash = '\0';
-                name = path + (slash - dir) + 1;
-        }
-        _cleanup_close_ int dirfd =
-                open(slash ? (dir[0] ? dir : "/") : ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-        if (dirfd < 0)
-                return error_set(err, errno, "pid file '%s'", path);
-        r = write_file_atomic_at(dirfd, name, buf, 0644);
-        if (r < 0)
-                return error_set(err, -r, "write pid file '%s'", path);
-        return 0;
-}
-
 /* ---- state.json, exec.fifo, hooks ------------------------------------------ */
 
 /* state.json as it stands: pid 0 until the init is ready (the status is then "creating"). */
@@ -635,93 +612,6 @@ int container_start(const char *root, const char *id, struct error_info *err)
         return 0;
 }
 
-static int exit_status(int status)
-{
-        if (WIFEXITED(status))
-                return WEXITSTATUS(status);
-        if (WIFSIGNALED(status))
-                return 128 + WTERMSIG(status);
-        return 255;
-}
-
-/* Reaps what exited; 1 when it was the init (*ret_status set), 0 if not yet, -ECHILD. */
-static int reap(struct container *c, int *ret_status)
-{
-        int status;
-        pid_t w;
-
-        while ((w = waitpid(-1, &status, WNOHANG)) > 0)
-                if (w == c->pid) {
-                        *ret_status = exit_status(status);
-                        log_debug("container init %d exited: status %d", (int) w, *ret_status);
-                        return 1;
-                }
-        return w < 0 && errno == ECHILD ? -ECHILD : 0;
-}
-
-/*
- * Waits for the init, passing every signal we receive on to it (signals are
- * blocked already).  With tty, copies the container's terminal to and from
- * our stdio meanwhile, SIGWINCH resizes it, and its output is drained before
- * we return.
- */
-static int wait_forwarding(struct container *c, struct terminal_proxy *tty, int *ret_status,
-                           struct error_info *err)
-{
-        struct signalfd_siginfo si;
-        sigset_t all;
-
-        sigfillset(&all);
-        _cleanup_close_ int sfd = signalfd(-1, &all, SFD_CLOEXEC | SFD_NONBLOCK);
-        if (sfd < 0)
-                return error_set(err, errno, "signalfd");
-
-        for (;;) {
-                struct pollfd p[3] = {{.fd = sfd, .events = POLLIN}};
-                size_t n = 1;
-
-                /* Reap first: the init may have exited before we got here. */
-                int r = reap(c, ret_status);
-                if (r < 0)
-                        return error_set(err, ECHILD, "lost the container's init %d", (int) c->pid);
-                if (r > 0) {
-                        if (tty)
-                                terminal_proxy_drain(tty);
-                        return 0;
-                }
-
-                if (tty)
-                        n += terminal_proxy_pollfds(tty, p + 1);
-                if (poll(p, n, -1) < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return error_set(err, errno, "poll");
-                }
-                if (tty)
-                        terminal_proxy_handle(tty, p + 1, n - 1);
-                if (!(p[0].revents & POLLIN))
-                        continue;
-
-                ssize_t got = read(sfd, &si, sizeof si);
-                if (got < 0 && (errno == EINTR || errno == EAGAIN))
-                        continue;
-                if (got != sizeof si)
-                        return error_set(err, got < 0 ? errno : EIO, "read signalfd");
-                if (si.ssi_signo == SIGCHLD)
-                        continue;
-                if (si.ssi_signo == SIGWINCH && tty) {
-                        /* Our terminal changed size: so does the container's (the kernel signals its group).
-                         */
-                        terminal_proxy_resize(tty);
-                        continue;
-                }
-                log_debug("forwarding signal %u to %d", si.ssi_signo, (int) c->pid);
-                if (syscall(SYS_pidfd_send_signal, c->pidfd, si.ssi_signo, NULL, 0) < 0 && errno != ESRCH)
-                        log_warn("forward signal %u to %d: %s, ignoring", si.ssi_signo, (int) c->pid,
-                                 strerror(errno));
-        }
-}
-
 int container_run(const struct container_opts *o, int *ret_status, struct error_info *err)
 {
         struct container c;
@@ -763,7 +653,7 @@ int container_run(const struct container_opts *o, int *ret_status, struct error_
                 container_release(&c);
                 return 0;
         }
-        r = wait_forwarding(&c, proxy ? &tty : NULL, &status, err);
+        r = wait_forwarding(c.pid, c.pidfd, proxy ? &tty : NULL, &status, err);
         if (proxy)
                 terminal_proxy_end(&tty);
         if (r < 0)

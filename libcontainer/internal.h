@@ -99,3 +99,17 @@ void container_thaw(const struct spec_state *st);
 
 /* Reads field 22 of /proc/PID/stat (start time in clock ticks); 0 when gone. */
 unsigned long long proc_start_time(int procfd, pid_t pid);
+
+/* wait.c: what run and exec share once the process runs. */
+struct terminal_proxy;
+/* Writes pid to path atomically (a temporary file renamed over it). */
+int write_pid_file(const char *path, pid_t pid, struct error_info *err);
+/* A wait status as a shell's exit status: the code, or 128+N for signal N. */
+int exit_status(int status);
+/*
+ * Waits for pid (our child), passing every signal we get on to it through pidfd (every signal
+ * is blocked already).  With tty, copies its terminal to and from our stdio meanwhile, SIGWINCH
+ * resizes it, and its output is drained before we return.  *ret_status: exit_status().
+ */
+int wait_forwarding(pid_t pid, int pidfd, struct terminal_proxy *tty, int *ret_status,
+                    struct error_info *err);
