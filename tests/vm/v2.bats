@@ -15,11 +15,11 @@ teardown() {
 	teardown_bundle
 }
 
-# run_detached ARGS... : husk run -d with ARGS for $ID; sets $pid to the
+# run_detached : husk run -d for $ID; sets $pid to the
 # container's init (seen from here).
 run_detached() {
 	local rc=0
-	husk_raw run -d --pid-file "$BATS_TEST_TMPDIR/pid" "$@" "$ID" \
+	husk_raw run -d --pid-file "$BATS_TEST_TMPDIR/pid" "$ID" \
 		</dev/null >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" || rc=$?
 	cat "$BATS_TEST_TMPDIR/err" >&2
 	[ "$rc" -eq 0 ]
