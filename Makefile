@@ -147,7 +147,7 @@ lint:
 	$(Q)! grep -nE '\b(strcpy|strcat|sprintf|vsprintf|strtok|system|gets)\(' $(LIB_SRC) $(CMD_SRC) | grep -v banned.h
 	$(Q)for h in $(wildcard libcontainer/base/*.h specs/*.h cgroups/*.h namespaces/*.h seccomp/*.h libcontainer/*.h); do \
 		echo "#include \"$$h\"" | $(CC) $(HUSK_CFLAGS) -fsyntax-only -x c - || exit 1; done
-	$(Q)if command -v shellcheck >/dev/null; then shellcheck -s bash tests/*.sh tests/bench/*.sh .ci/run .ci/install-deps .ci/install-engines; fi
+	$(Q)if command -v shellcheck >/dev/null; then shellcheck -s bash tests/*.sh tests/bench/*.sh tests/vm/run tests/vm/init .ci/run .ci/install-deps .ci/install-engines; fi
 
 clean:
 	rm -f husk libhusk.a $(LIB_OBJ) $(CMD_OBJ) $(UNIT_BIN) $(PAYLOAD) $(RECVTTY) $(MAN_OUT)

@@ -180,9 +180,15 @@ requires() {
 }
 
 # fixture_rootfs : the fixture rootfs of this run, built once (under a lock,
-# for bats --jobs).
+# for bats --jobs); HUSK_FIXTURE_ROOTFS names a ready-made one instead (the
+# VM of tests/vm brings its own; it must be on the file system of
+# $BATS_TEST_TMPDIR, for setup_bundle's hard links).
 fixture_rootfs() {
 	local dir=$BATS_RUN_TMPDIR/fixture-rootfs
+	if [ -n "${HUSK_FIXTURE_ROOTFS:-}" ] && [ -e "$HUSK_FIXTURE_ROOTFS/.done" ]; then
+		echo "$HUSK_FIXTURE_ROOTFS"
+		return 0
+	fi
 	if [ ! -e "$dir/.done" ]; then
 		(
 			flock 9
