@@ -348,7 +348,8 @@ counter() {
 @test "events streams stats and an oom event, and ends when the container stops" {
 	has memory || skip "no memory controller"
 	update_config '.linux.resources.memory = {limit: 33554432, swap: 33554432}'
-	set_args sh -c 'sleep 1; payload alloc 256; exit 3'
+	# Long enough before the OOM for two stats, even under emulation (tests/vm).
+	set_args sh -c 'sleep 2; payload alloc 256; exit 3'
 	run_detached
 	run --separate-stderr husk events --interval 300ms "$ID"
 	[ "$status" -eq 0 ]
