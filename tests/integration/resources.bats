@@ -415,3 +415,18 @@ counter() {
 	[[ "$stderr" == *"unified['../../cgroup.procs']: not a cgroup interface file name"* ]]
 	assert_no_leftovers
 }
+
+@test "--systemd-cgroup maps slice:prefix:name onto the path systemd would use, and removes it" {
+	update_config '.linux.cgroupsPath = $p' --arg p "husk-test.slice:husk:$ID"
+	remove_ns cgroup
+	set_args cat /proc/self/cgroup
+	run husk --systemd-cgroup run "$ID"
+	[ "$status" -eq 0 ]
+	grep -q ":/husk.slice/husk-test.slice/husk-$ID.scope\$" <<<"$output"
+	[ ! -e /sys/fs/cgroup/unified/husk.slice/husk-test.slice ] && [ ! -e /sys/fs/cgroup/husk.slice/husk-test.slice ]
+	update_config '.linux.cgroupsPath = "/not/systemd/form"'
+	run --separate-stderr husk --systemd-cgroup run "$ID"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "husk: linux.cgroupsPath '/not/systemd/form': with --systemd-cgroup it must be slice:prefix:name" ]
+	assert_no_leftovers
+}
