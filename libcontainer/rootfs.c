@@ -409,6 +409,22 @@ static int mount_one(struct container *c, int rootfd, int bundlefd, const struct
                         rc = mount(*source ? source : type, fd_path(fd, p, sizeof p), type, mo.flags,
                                    mo.data[0] ? mo.data : NULL);
                 }
+                if (rc < 0 && !strcmp(type, "cgroup2") && c->new_userns) {
+                        int first = errno;
+                        /*
+                         * A user namespace that may not mount cgroup2 here (as runc): bind the
+                         * container's own cgroup from the host's cgroup2 mount (pure v2 hosts
+                         * have it at /sys/fs/cgroup).
+                         */
+                        char src[PATH_MAX];
+                        snprintf(src, sizeof src, "/sys/fs/cgroup%s", cgroup_path(c->cgroup));
+                        struct mount_opts bind = mo;
+                        bind.recursive_bind = false;
+                        if (bind_onto(AT_FDCWD, src, fd, &bind, false) == 0)
+                                rc = 0;
+                        else
+                                errno = first;
+                }
                 if (rc < 0) {
                         r = errno;
                         /* A user namespace that does not own the network namespace cannot mount sysfs. */
