@@ -564,6 +564,14 @@ int container_create(const struct container_opts *o, struct error_info *err)
 
         container_init_fields(&c, o);
         c.foreground = false;
+        /*
+         * A console-socket receiver or a pipe that goes away must give an error, not kill us
+         * half-way: SIGPIPE stays blocked (the init unblocks every signal before its exec).
+         */
+        sigset_t pipe;
+        sigemptyset(&pipe);
+        sigaddset(&pipe, SIGPIPE);
+        sigprocmask(SIG_BLOCK, &pipe, NULL);
         r = do_create(&c, &claimed, err);
         if (r < 0) {
                 run_rollback(&c, claimed, c.pid > 0);
