@@ -29,7 +29,7 @@ MANDIR ?= $(PREFIX)/share/man
 CC ?= cc
 PKGS := libseccomp libcap jansson libmnl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.1.0)
 COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
@@ -58,6 +58,7 @@ UNIT_BIN := $(UNIT_SRC:.c=)
 MAN_SRC := $(wildcard man/*.8.md)
 MAN_OUT := $(MAN_SRC:.md=)
 PAYLOAD := tests/payload/payload
+RECVTTY := tests/payload/recvtty
 
 .PHONY: all check check-unit check-integration check-vm demo bench man install lint deps clean
 
@@ -83,6 +84,10 @@ $(PAYLOAD): tests/payload/payload.c
 	@$(if $(Q),echo "  CC    $@ (static)")
 	$(Q)$(CC) -std=gnu11 -D_GNU_SOURCE -O2 -Wall -Wextra -static -o $@ $<
 
+$(RECVTTY): tests/payload/recvtty.c
+	@$(if $(Q),echo "  CC    $@")
+	$(Q)$(CC) -std=gnu11 -D_GNU_SOURCE -O2 -Wall -Wextra -o $@ $<
+
 man: $(if $(shell command -v go-md2man),$(MAN_OUT))
 
 man/%.8: man/%.8.md
@@ -94,7 +99,7 @@ deps:
 
 # Results of each suite go to tests/results/*.tap; tests/summary.sh adds them up.
 check: deps
-	$(Q)$(MAKE) --no-print-directory all $(UNIT_BIN) $(PAYLOAD)
+	$(Q)$(MAKE) --no-print-directory all $(UNIT_BIN) $(PAYLOAD) $(RECVTTY)
 	$(Q)rm -rf tests/results && mkdir -p tests/results
 	$(Q)$(MAKE) --no-print-directory check-unit || true
 	$(Q)$(MAKE) --no-print-directory check-integration || true
@@ -113,7 +118,7 @@ check-unit: $(UNIT_BIN)
 		cat $$out; \
 	done; exit $$status
 
-check-integration: husk $(PAYLOAD)
+check-integration: husk $(PAYLOAD) $(RECVTTY)
 	$(Q)mkdir -p tests/results
 	$(Q)cd tests/integration && bats --tap $(or $(TESTS),.) | tee ../results/integration.tap; \
 		status=$${PIPESTATUS[0]}; \
@@ -142,10 +147,10 @@ lint:
 	$(Q)! grep -nE '\b(strcpy|strcat|sprintf|vsprintf|strtok|system|gets)\(' $(LIB_SRC) $(CMD_SRC) | grep -v banned.h
 	$(Q)for h in $(wildcard libcontainer/base/*.h specs/*.h cgroups/*.h namespaces/*.h seccomp/*.h libcontainer/*.h); do \
 		echo "#include \"$$h\"" | $(CC) $(HUSK_CFLAGS) -fsyntax-only -x c - || exit 1; done
-	$(Q)if command -v shellcheck >/dev/null; then shellcheck -s bash tests/*.sh tests/bench/*.sh tests/vm/run tests/vm/init .ci/run .ci/install-deps; fi
+	$(Q)if command -v shellcheck >/dev/null; then shellcheck -s bash tests/*.sh tests/bench/*.sh tests/vm/run tests/vm/init .ci/run .ci/install-deps .ci/install-engines; fi
 
 clean:
-	rm -f husk libhusk.a $(LIB_OBJ) $(CMD_OBJ) $(UNIT_BIN) $(PAYLOAD) $(MAN_OUT)
+	rm -f husk libhusk.a $(LIB_OBJ) $(CMD_OBJ) $(UNIT_BIN) $(PAYLOAD) $(RECVTTY) $(MAN_OUT)
 	rm -f $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d)
 	rm -rf tests/results
 

@@ -75,6 +75,23 @@ int cgroup_path_parent(const char *path, char **ret);
 /* Decodes \ooo octal escapes (mountinfo, and our own serialised form).  In place. */
 void cgroup_unescape(char *s);
 
+/* The container's directory in each hierarchy (cgroup.c owns these; resources.c reads them). */
+struct cgroup_hierarchy {
+        bool v2;
+        char *mountpoint;  /* "/sys/fs/cgroup/memory" */
+        char *controllers; /* "memory", "name=systemd"; "" for v2 */
+        char *path;        /* below the mount point: "husk-test/abc" */
+        char *created;     /* per component of path, '1' when cgroup_create() made it */
+        int mount_fd;
+        int leaf_fd; /* the container's directory, -EBADF when not open */
+};
+
+struct cgroup {
+        char *display; /* "/husk-test/abc", see cgroup_path() */
+        size_t n;
+        struct cgroup_hierarchy *h; /* the v2 one first, when there is one */
+};
+
 /* The container's directory in the v1 hierarchy holding controller (borrowed fd), or -ENOENT. */
 int cgroup_v1_leaf_fd(const struct cgroup *cg, const char *controller);
 

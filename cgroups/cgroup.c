@@ -23,22 +23,6 @@
 #define SERIAL_MAGIC "husk-cgroup"
 #define SERIAL_VERSION "1"
 
-struct cgroup_hierarchy {
-        bool v2;
-        char *mountpoint;  /* "/sys/fs/cgroup/memory" */
-        char *controllers; /* "memory", "name=systemd"; "" for v2 */
-        char *path;        /* below the mount point: "husk-test/abc" */
-        char *created;     /* per component of path, '1' when cgroup_create() made it */
-        int mount_fd;
-        int leaf_fd; /* the container's directory, -EBADF when not open */
-};
-
-struct cgroup {
-        char *display; /* "/husk-test/abc", see cgroup_path() */
-        size_t n;
-        struct cgroup_hierarchy *h; /* the v2 one first, when there is one */
-};
-
 /* The unit tests' fixture tree is plain directories: see struct cgroup_host. */
 static bool fake_fs(void)
 {

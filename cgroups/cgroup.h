@@ -136,3 +136,72 @@ struct spec_device;
  */
 int cgroup_apply_devices(struct cgroup *cg, const struct spec_device_cgroup *rules, size_t n_rules,
                          const struct spec_device *devices, size_t n_devices, struct error_info *err);
+
+struct spec_resources;
+
+/*
+ * linux.resources (all but devices, see cgroup_apply_devices()) written into the container's
+ * cgroup.  Each controller goes to the hierarchy the host has it in: a v1 hierarchy when one
+ * holds it, else the cgroup2 one (then enabled in cgroup.subtree_control from the root down
+ * to the container's parent; nothing is ever disabled).  `unified` keys go to the cgroup2
+ * directory (pure v2 or hybrid) and must name an existing interface file of an available
+ * controller.  Only the fields r sets are written.  update: `husk update` (checkBeforeUpdate
+ * applies).  Fails on the first setting that cannot be made, err naming the field, the file,
+ * the value and why (a missing controller, a value the kernel refuses, a memory limit below
+ * the current usage); settings already written stay.  Returns 0 or -errno.
+ */
+int cgroup_apply_resources(struct cgroup *cg, const struct spec_resources *r, bool update,
+                           struct error_info *err);
+
+/*
+ * Freezes (frozen) or thaws every process of the container and waits until the kernel says
+ * it is done (v1 freezer.state reads FROZEN/THAWED; v2 cgroup.events says "frozen 1/0"),
+ * for at most 5 s; a freeze that does not complete is undone and fails with EBUSY.  Uses the
+ * v1 freezer when the host has one, else cgroup2's cgroup.freeze.
+ */
+int cgroup_freeze(struct cgroup *cg, bool frozen, struct error_info *err);
+
+/* *ret: the container's cgroup is frozen (by the same freezer cgroup_freeze() uses). */
+int cgroup_is_frozen(const struct cgroup *cg, bool *ret, struct error_info *err);
+
+/*
+ * SIGKILL to every process of the container's cgroup2 directory at once (cgroup.kill).
+ * -EOPNOTSUPP when there is no cgroup2 directory or the kernel lacks cgroup.kill: the caller
+ * then signals cgroup_pids() one by one.
+ */
+int cgroup_kill_all(struct cgroup *cg, struct error_info *err);
+
+struct spec_stats;
+
+/*
+ * The statistics `husk events` prints (cpu, memory, pids, blkio, hugetlb), each read from
+ * the hierarchy the host has the controller in; what a host does not have stays zero.
+ * *ret is filled (free with spec_stats_done()); returns 0 or -errno.
+ */
+int cgroup_stats(const struct cgroup *cg, struct spec_stats *ret, struct error_info *err);
+
+/*
+ * OOM notification.  fd becomes readable (poll POLLIN) when the container's memory cgroup
+ * may have had an OOM kill; cgroup_oom_watch_read() then says how many happened since the
+ * last call (0 for a wake-up that was not one, e.g. the cgroup going away).  v2: inotify on
+ * memory.events (its oom_kill counter); v1: an eventfd registered for memory.oom_control in
+ * cgroup.event_control.  leaf_fd is borrowed from the cgroup, which must outlive the watch.
+ */
+struct cgroup_oom_watch {
+        int fd;
+        int leaf_fd;
+        bool v2;
+        unsigned long long last;
+};
+int cgroup_oom_watch_open(const struct cgroup *cg, struct cgroup_oom_watch *ret, struct error_info *err);
+int cgroup_oom_watch_read(struct cgroup_oom_watch *w, unsigned long long *ret_new);
+void cgroup_oom_watch_close(struct cgroup_oom_watch *w);
+
+/*
+ * `husk exec --cgroup`: points cg (a deserialized copy) at sub, an existing directory below
+ * the container's cgroup, in the v1 hierarchy holding controller (one no v1 hierarchy
+ * holds: the cgroup2 one), or in every hierarchy when controller is NULL.  cgroup_enter()
+ * and cgroup_v2_fd() then use the sub-cgroup.  "..", "." and an empty sub are refused
+ * (EINVAL); a missing directory or controller is ENOENT.  Returns 0 or -errno, err set.
+ */
+int cgroup_descend(struct cgroup *cg, const char *controller, const char *sub, struct error_info *err);

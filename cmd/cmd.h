@@ -14,11 +14,24 @@ struct global_opts {
 };
 
 int cmd_run(int argc, char **argv, const struct global_opts *g);
+int cmd_create(int argc, char **argv, const struct global_opts *g);
+int cmd_start(int argc, char **argv, const struct global_opts *g);
+int cmd_list(int argc, char **argv, const struct global_opts *g);
+int cmd_ps(int argc, char **argv, const struct global_opts *g);
 int cmd_spec(int argc, char **argv, const struct global_opts *g);
 int cmd_features(int argc, char **argv, const struct global_opts *g);
 int cmd_state(int argc, char **argv, const struct global_opts *g);
 int cmd_kill(int argc, char **argv, const struct global_opts *g);
 int cmd_delete(int argc, char **argv, const struct global_opts *g);
+int cmd_pause(int argc, char **argv, const struct global_opts *g);
+int cmd_resume(int argc, char **argv, const struct global_opts *g);
+int cmd_update(int argc, char **argv, const struct global_opts *g);
+int cmd_events(int argc, char **argv, const struct global_opts *g);
+int cmd_exec(int argc, char **argv, const struct global_opts *g);
+
+struct container_opts;
+/* The flags of create and run (is_run: also -d and --keep) into o; returns 0, or 1 after a usage error. */
+int cmd_parse_create(const char *verb, int argc, char **argv, bool is_run, struct container_opts *o);
 
 /* Prints err once (log file and format as configured) and returns exit status 1. */
 int cmd_fail(const struct error_info *err);

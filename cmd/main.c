@@ -16,13 +16,33 @@ static const struct verb {
         const char *name;
         int (*fn)(int argc, char **argv, const struct global_opts *g);
         const char *help;
+        const char *usage;
 } verbs[] = {
-        {"run", cmd_run, "create and run a container"},
-        {"state", cmd_state, "print the state of a container"},
-        {"kill", cmd_kill, "send a signal to a container's init"},
-        {"delete", cmd_delete, "delete a stopped container (or a running one with --force)"},
-        {"spec", cmd_spec, "write a default config.json"},
-        {"features", cmd_features, "print the features this husk implements (JSON)"},
+        {"create", cmd_create, "create a container (its process waits for start)",
+         "[-b BUNDLE] [--pid-file FILE] [--console-socket SOCKET] [--preserve-fds N] [--no-pivot] "
+         "[--no-new-keyring] ID"},
+        {"start", cmd_start, "start a created container", "ID"},
+        {"run", cmd_run, "create and run a container",
+         "[-b BUNDLE] [-d] [--pid-file FILE] [--console-socket SOCKET] [--preserve-fds N] [--no-pivot] "
+         "[--no-new-keyring] [--keep] ID"},
+        {"exec", cmd_exec, "run a process in a running container",
+         "[-p|--process FILE] [-d] [--pid-file FILE] [--cwd DIR] [-e K=V]... [-u UID[:GID]] [-g GID]... "
+         "[--cap CAP]... [--no-new-privs] [--preserve-fds N] [--cgroup [CTRL:]SUB] [--ignore-paused] "
+         "[-t] [--console-socket SOCKET] ID [COMMAND [ARG...]]"},
+        {"state", cmd_state, "print the state of a container", "ID"},
+        {"kill", cmd_kill, "send a signal to a container's init", "[--all] ID [SIGNAL]"},
+        {"delete", cmd_delete, "delete a stopped container (or a running one with --force)",
+         "[-f|--force] ID"},
+        {"list", cmd_list, "list containers", "[--format table|json] [-q]"},
+        {"ps", cmd_ps, "list the processes of a container", "[--format table|json] ID [PS ARGS...]"},
+        {"pause", cmd_pause, "freeze every process of a container", "ID"},
+        {"resume", cmd_resume, "thaw a paused container", "ID"},
+        {"update", cmd_update, "change the resource limits of a container",
+         "[-r FILE|-] [--memory N] [--cpu-quota N] [--pids-limit N] ... ID"},
+        {"events", cmd_events, "print a container's statistics and OOM events (JSON)",
+         "[--stats] [--interval DURATION] ID"},
+        {"spec", cmd_spec, "write a default config.json", "[-b BUNDLE] [--rootless]"},
+        {"features", cmd_features, "print the features this husk implements (JSON)", ""},
 };
 
 static void usage(FILE *f)
@@ -138,6 +158,12 @@ int main(int argc, char **argv)
         int first = optind;
         for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
                 if (!strcmp(argv[first], verbs[i].name)) {
+                        if (argc - first == 2 &&
+                            (!strcmp(argv[first + 1], "--help") || !strcmp(argv[first + 1], "-h"))) {
+                                printf("usage: husk %s %s\n\n%s.  See husk-%s(8).\n", verbs[i].name,
+                                       verbs[i].usage, verbs[i].help, verbs[i].name);
+                                return 0;
+                        }
                         /* Each verb sees argv from its own name on; optind = 0 resets getopt. */
                         optind = 0;
                         return verbs[i].fn(argc - first, argv + first, &g);

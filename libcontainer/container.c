@@ -4,10 +4,12 @@
  * live in one file (spawn.c, init.c, rootfs.c, process.c, state.c, and the
  * folders below).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,10 +24,12 @@
 #include "base/fs.h"
 #include "base/log.h"
 #include "cgroups/cgroup.h"
+#include "hooks.h"
 #include "internal.h"
 #include "namespaces/ns.h"
 #include "state.h"
 #include "sync.h"
+#include "terminal.h"
 #include "base/banned.h"
 
 int container_id_check(const char *id, struct error_info *err)
@@ -61,14 +65,11 @@ static int check_supported(const struct spec *s, struct error_info *err)
                                                 "config.json: %s: not supported by this husk yet", field);  \
         } while (0)
 
-        REFUSE(p->terminal, "process.terminal (set it to false)");
         REFUSE(p->apparmor_profile && *p->apparmor_profile, "process.apparmorProfile");
         REFUSE(p->selinux_label && *p->selinux_label, "process.selinuxLabel");
         REFUSE(p->scheduler, "process.scheduler");
         REFUSE(p->io_priority, "process.ioPriority");
         REFUSE(p->exec_cpu_affinity_initial || p->exec_cpu_affinity_final, "process.execCPUAffinity");
-        for (int k = 0; k < _SPEC_HOOK_KIND_MAX; k++)
-                REFUSE(s->hooks.n_hooks[k], "hooks");
         for (size_t i = 0; i < s->n_mounts; i++)
                 REFUSE(s->mounts[i].n_uid_mappings || s->mounts[i].n_gid_mappings,
                        "mounts[].uidMappings (idmapped mounts)");
@@ -80,17 +81,6 @@ static int check_supported(const struct spec *s, struct error_info *err)
         REFUSE(lx->intel_rdt, "linux.intelRdt");
         REFUSE(lx->memory_policy, "linux.memoryPolicy");
         REFUSE(lx->n_net_devices, "linux.netDevices");
-        if (lx->resources) {
-                const struct spec_resources *r = lx->resources;
-                REFUSE(r->memory, "linux.resources.memory");
-                REFUSE(r->cpu, "linux.resources.cpu");
-                REFUSE(r->block_io, "linux.resources.blockIO");
-                REFUSE(r->n_hugepage_limits, "linux.resources.hugepageLimits");
-                REFUSE(r->network, "linux.resources.network");
-                REFUSE(r->has_pids_limit, "linux.resources.pids");
-                REFUSE(r->n_rdma, "linux.resources.rdma");
-                REFUSE(r->n_unified, "linux.resources.unified");
-        }
 #undef REFUSE
         return 0;
 }
@@ -112,6 +102,29 @@ static int plan_mounts(struct container *c, struct error_info *err)
                 if (s->mounts[i].type && !strcmp(s->mounts[i].type, "bind"))
                         c->mount_opts[i].bind = true;
         }
+        return 0;
+}
+
+/*
+ * process.terminal and --console-socket go together as in runc: a terminal
+ * that outlives husk (create, run -d) needs a socket to go to, and a socket
+ * needs a terminal to receive.  `run` in the foreground without a socket
+ * proxies the terminal to husk's own stdin and stdout.
+ */
+static int check_terminal(const struct container *c, struct error_info *err)
+{
+        const char *sock = c->opts->console_socket;
+
+        if (c->spec->process->terminal && !sock && !c->foreground)
+                return error_set_reason(
+                        err, EINVAL,
+                        "config.json: process.terminal is true: --console-socket is required "
+                        "when husk does not stay attached (create, run -d)");
+        if (!c->spec->process->terminal && sock)
+                return error_set_reason(err, EINVAL,
+                                        "--console-socket '%s': config.json's process.terminal is false: "
+                                        "there is no terminal to send",
+                                        sock);
         return 0;
 }
 
@@ -156,50 +169,29 @@ static int apply_resources(struct container *c, struct error_info *err)
 
         if (!lx || !lx->resources)
                 return 0;
+        int r = cgroup_apply_resources(c->cgroup, lx->resources, false, err);
+        if (r < 0)
+                return r;
         return cgroup_apply_devices(c->cgroup, lx->resources->devices, lx->resources->n_devices, lx->devices,
                                     lx->n_devices, err);
 }
 
-static int write_pid_file(const char *path, pid_t pid, struct error_info *err)
-{
-        char buf[32], dir[PATH_MAX], *slash;
-        const char *name = path;
-        int r;
+/* ---- state.json, exec.fifo, hooks ------------------------------------------ */
 
-        snprintf(buf, sizeof buf, "%d", (int) pid);
-        snprintf(dir, sizeof dir, "%s", path);
-        slash = strrchr(dir, '/');
-        if (slash) {
-                *slash = '\0';
-                name = path + (slash - dir) + 1;
-        }
-        _cleanup_close_ int dirfd =
-                open(slash ? (dir[0] ? dir : "/") : ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-        if (dirfd < 0)
-                return error_set(err, errno, "pid file '%s'", path);
-        r = write_file_atomic_at(dirfd, name, buf, 0644);
-        if (r < 0)
-                return error_set(err, -r, "write pid file '%s'", path);
-        return 0;
-}
-
-static int record_state(struct container *c, struct error_info *err)
+/* state.json as it stands: pid 0 until the init is ready (the status is then "creating"). */
+static int write_state(struct container *c, struct error_info *err)
 {
         _cleanup_free_ char *cg = NULL;
-        char created[64];
-        int r;
+        int r = cgroup_serialize(c->cgroup, &cg);
 
-        c->start_time = proc_start_time(c->procfd, c->pid);
-        state_now_rfc3339(created, sizeof created);
-        r = cgroup_serialize(c->cgroup, &cg);
         if (r < 0)
                 return error_set(err, -r, "serialize cgroup");
         struct spec_state st = {
                 .id = (char *) c->id,
-                .pid = c->pid,
+                .pid = c->start_time ? c->pid : 0,
                 .bundle = c->bundle,
                 .rootfs = c->rootfs,
-                .created = created,
+                .created = c->created,
                 .owner = "",
                 .annotations = c->spec->annotations,
                 .n_annotations = c->spec->n_annotations,
@@ -207,7 +199,15 @@ static int record_state(struct container *c, struct error_info *err)
                 .cgroup = cg,
                 .systemd_cgroup = c->opts->systemd_cgroup,
         };
-        r = state_write(c->state_dirfd, &st, err);
+        return state_write(c->state_dirfd, &st, err);
+}
+
+static int record_state(struct container *c, struct error_info *err)
+{
+        c->start_time = proc_start_time(c->procfd, c->pid);
+        if (c->start_time == 0)
+                return error_set_reason(err, ESRCH, "container init %d exited during set-up", (int) c->pid);
+        int r = write_state(c, err);
         if (r < 0)
                 return r;
         if (c->opts->pid_file)
@@ -215,71 +215,183 @@ static int record_state(struct container *c, struct error_info *err)
         return 0;
 }
 
-/* sync 3: let the init exec, and learn whether execve worked (EOF) or not (an error). */
-static int start_and_confirm(struct container *c, struct error_info *err)
+char *container_hook_state(const struct container *c, const char *status)
 {
-        int r = sync_send(c->sync_fd, SYNC_START, 0);
+        char *json = NULL;
+        struct spec_state st = {
+                .id = (char *) c->id,
+                .status = (char *) status,
+                .pid = c->pid,
+                .bundle = c->bundle,
+                .rootfs = c->rootfs,
+                .created = c->created,
+                .owner = "",
+                .annotations = c->spec->annotations,
+                .n_annotations = c->spec->n_annotations,
+        };
+        return spec_state_encode(&st, SPEC_STATE_HOOK, &json) < 0 ? NULL : json;
+}
 
-        if (r < 0)
-                return error_set(err, -r, "start the container's init");
-        r = sync_expect_exec(c->sync_fd, err);
+int container_hooks_before_pivot(struct container *c, struct error_info *err)
+{
+        const struct spec_hooks *h = &c->spec->hooks;
+
+        if (!hooks_any(h, SPEC_HOOK_PRESTART) && !hooks_any(h, SPEC_HOOK_CREATE_RUNTIME))
+                return 0;
+        _cleanup_free_ char *state = container_hook_state(c, "creating");
+        if (!state)
+                return error_set(err, ENOMEM, "encode the state for hooks");
+        int r = hooks_run(h, SPEC_HOOK_PRESTART, state, err);
         if (r < 0)
                 return r;
-        c->sync_fd = safe_close(c->sync_fd);
+        return hooks_run(h, SPEC_HOOK_CREATE_RUNTIME, state, err);
+}
+
+/*
+ * Later husk processes need the config as it was at create (the runtime-spec:
+ * changes after create have no effect): poststart and poststop hooks, and the
+ * process exec starts from.  Keep our own copy of it.
+ */
+static int keep_config(struct container *c, struct error_info *err)
+{
+        char path[PATH_MAX];
+        _cleanup_free_ char *json = NULL;
+
+        snprintf(path, sizeof path, "%s/config.json", c->bundle);
+        int r = read_file_alloc(AT_FDCWD, path, &json, NULL);
+        if (r < 0)
+                return error_set(err, -r, "read '%s'", path);
+        r = write_file_atomic_at(c->state_dirfd, "config.json", json, 0600);
+        if (r < 0)
+                return error_set(err, -r, "keep a copy of config.json");
         return 0;
 }
 
-static int exit_status(int status)
+/* The config kept by keep_config() (for its hooks), or NULL when it cannot be read. */
+static struct spec *kept_config(int dirfd, const char *root, const char *id)
 {
-        if (WIFEXITED(status))
-                return WEXITSTATUS(status);
-        if (WIFSIGNALED(status))
-                return 128 + WTERMSIG(status);
-        return 255;
-}
+        char path[PATH_MAX];
+        struct spec *s = NULL;
+        struct error_info err = {0};
+        struct stat st;
 
-/* Waits for the init, passing every signal we receive on to it.  Signals are blocked already. */
-static int wait_forwarding(struct container *c, int *ret_status, struct error_info *err)
-{
-        struct signalfd_siginfo si;
-        sigset_t all;
-
-        sigfillset(&all);
-        _cleanup_close_ int sfd = signalfd(-1, &all, SFD_CLOEXEC);
-        if (sfd < 0)
-                return error_set(err, errno, "signalfd");
-
-        for (;;) {
-                int status;
-                pid_t w;
-
-                /* Reap first: the init may have exited before we got here. */
-                while ((w = waitpid(-1, &status, WNOHANG)) > 0)
-                        if (w == c->pid) {
-                                *ret_status = exit_status(status);
-                                log_debug("container init %d exited: status %d", (int) w, *ret_status);
-                                return 0;
-                        }
-                if (w < 0 && errno == ECHILD)
-                        return error_set(err, ECHILD, "lost the container's init %d", (int) c->pid);
-
-                ssize_t n = read(sfd, &si, sizeof si);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n != sizeof si)
-                        return error_set(err, n < 0 ? errno : EIO, "read signalfd");
-                if (si.ssi_signo == SIGCHLD)
-                        continue;
-                log_debug("forwarding signal %u to %d", si.ssi_signo, (int) c->pid);
-                if (syscall(SYS_pidfd_send_signal, c->pidfd, si.ssi_signo, NULL, 0) < 0 && errno != ESRCH)
-                        log_warn("forward signal %u to %d: %s, ignoring", si.ssi_signo, (int) c->pid,
-                                 strerror(errno));
+        if (fstatat(dirfd, "config.json", &st, 0) < 0)
+                return NULL;
+        snprintf(path, sizeof path, "%s/%s/config.json", root, id);
+        if (spec_load(path, &s, &err) < 0) {
+                char buf[2048];
+                log_warn("container '%s': its hooks cannot be read: %s", id,
+                         error_format(&err, buf, sizeof buf));
+                return NULL;
         }
+        return s;
 }
 
-/* Kills whatever is left in the container's cgroup (no pid namespace: nobody else will). */
-static void kill_leftovers(const struct cgroup *cg)
+/* The state JSON for hooks of a container we only know from state.json. */
+static char *stored_hook_state(const struct spec_state *st, const char *status)
 {
+        struct spec_state copy = *st;
+        char *json = NULL;
+
+        copy.status = (char *) status;
+        return spec_state_encode(&copy, SPEC_STATE_HOOK, &json) < 0 ? NULL : json;
+}
+
+static void run_poststop(int dirfd, const char *root, const struct spec_state *st)
+{
+        _cleanup_(spec_freep) struct spec *s = kept_config(dirfd, root, st->id);
+        if (!s || !hooks_any(&s->hooks, SPEC_HOOK_POSTSTOP))
+                return;
+        _cleanup_free_ char *state = stored_hook_state(st, "stopped");
+        if (state)
+                hooks_run_warn(&s->hooks, SPEC_HOOK_POSTSTOP, state);
+}
+
+/*
+ * exec.fifo: the init blocks opening it for writing until `start` opens it
+ * for reading.  0622 so that the init can open it whatever user it has
+ * become; the state dir (0700) keeps everyone else out, and the init reaches
+ * it through an O_PATH fd, not by name.
+ */
+static int make_fifo(struct container *c, struct error_info *err)
+{
+        if (mkfifoat(c->state_dirfd, "exec.fifo", 0622) < 0)
+                return error_set(err, errno, "create exec.fifo");
+        if (fchmodat(c->state_dirfd, "exec.fifo", 0622, 0) < 0)
+                return error_set(err, errno, "chmod exec.fifo");
+        c->fifo_fd = openat(c->state_dirfd, "exec.fifo", O_PATH | O_CLOEXEC);
+        if (c->fifo_fd < 0)
+                return error_set(err, errno, "open exec.fifo");
+        return 0;
+}
+
+/*
+ * The start: opening exec.fifo releases the init, which writes one byte and
+ * execs.  The fifo is removed then (the status becomes "running"); end-of-file
+ * says the execve() worked, a struct error_info says what stopped it.
+ */
+static int release_init(int dirfd, int pidfd, const char *id, struct error_info *err)
+{
+        _cleanup_close_ int fifo = openat(dirfd, "exec.fifo", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+        struct error_info child = {0};
+        size_t got = 0;
+        bool released = false;
+        char byte;
+
+        if (fifo < 0)
+                return error_set(err, errno, "container '%s': open exec.fifo", id);
+        for (;;) {
+                struct pollfd p[2] = {{.fd = fifo, .events = POLLIN}, {.fd = pidfd, .events = POLLIN}};
+                if (poll(p, released ? 1 : 2, -1) < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return error_set(err, errno, "container '%s': wait on exec.fifo", id);
+                }
+                if (!released) {
+                        if (!(p[0].revents & (POLLIN | POLLHUP)) && (p[1].revents & POLLIN))
+                                return error_set_reason(
+                                        err, ESRCH, "container '%s': its init exited before the start", id);
+                        ssize_t n = read(fifo, &byte, 1);
+                        if (n < 0 && errno == EAGAIN)
+                                continue;
+                        if (n != 1)
+                                return error_set_reason(
+                                        err, ESRCH, "container '%s': its init exited before the start", id);
+                        released = true;
+                        (void) unlinkat(dirfd, "exec.fifo", 0);
+                        continue;
+                }
+                ssize_t n = read(fifo, (char *) &child + got, sizeof child - got);
+                if (n < 0 && errno == EAGAIN)
+                        continue;
+                if (n < 0)
+                        return error_set(err, errno, "container '%s': read exec.fifo", id);
+                if (n == 0)
+                        break;
+                got += (size_t) n;
+                if (got == sizeof child)
+                        break;
+        }
+        if (got == 0)
+                return 0;
+        if (got == sizeof child && child.errnum > 0) {
+                *err = child;
+                return -child.errnum;
+        }
+        return error_set_reason(err, EIO, "container '%s': its init failed before exec", id);
+}
+
+/* ---- create, start, run -------------------------------------------------- */
+
+/*
+ * Kills whatever is left in the container's cgroup (no pid namespace: nobody
+ * else will): at once with cgroup.kill where the kernel has it, else one by one.
+ */
+static void kill_leftovers(struct cgroup *cg)
+{
+        if (!cg)
+                return;
+        (void) cgroup_kill_all(cg, NULL);
         for (int round = 0; round < 50; round++) {
                 _cleanup_free_ pid_t *pids = NULL;
                 size_t n = 0;
@@ -294,10 +406,13 @@ static void kill_leftovers(const struct cgroup *cg)
 
 static void container_release(struct container *c)
 {
+        safe_close(c->console_sock);
+        safe_close(c->console_master);
         safe_close(c->sync_fd);
         safe_close(c->child_sync_fd);
         safe_close(c->pidfd);
         safe_close(c->procfd);
+        safe_close(c->fifo_fd);
         safe_close(c->state_dirfd);
         for (int t = 0; t < _SPEC_NS_MAX; t++)
                 safe_close(c->ns_fds[t]);
@@ -306,10 +421,15 @@ static void container_release(struct container *c)
         free(c->bundle);
         free(c->rootfs);
         free(c->mount_opts);
+        free(c->created);
 }
 
-/* The rollback of a failed run: the init killed and reaped, its cgroup and state dir removed. */
-static void run_rollback(struct container *c, bool claimed)
+/*
+ * Undoes a create (or ends a run): the init killed and reaped, its cgroup and
+ * state dir removed; the poststop hooks run once an init was made (the spec
+ * goes on to the delete step after a failed create).
+ */
+static void run_rollback(struct container *c, bool claimed, bool spawned)
 {
         struct error_info ignored;
 
@@ -324,64 +444,207 @@ static void run_rollback(struct container *c, bool claimed)
                 if (cgroup_destroy(c->cgroup, &ignored) < 0)
                         log_warn("%s, ignoring", ignored.msg);
         }
+        if (spawned && c->spec && hooks_any(&c->spec->hooks, SPEC_HOOK_POSTSTOP)) {
+                _cleanup_free_ char *state = container_hook_state(c, "stopped");
+                if (state)
+                        hooks_run_warn(&c->spec->hooks, SPEC_HOOK_POSTSTOP, state);
+        }
         if (claimed && state_dir_remove(c->opts->root, c->id, &ignored) < 0)
                 log_warn("%s, ignoring", ignored.msg);
 }
 
-int container_run(const struct container_opts *o, int *ret_status, struct error_info *err)
+static void container_init_fields(struct container *c, const struct container_opts *o)
 {
-        struct container c = {
+        *c = (struct container){
                 .opts = o,
                 .id = o->id,
                 .state_dirfd = -EBADF,
                 .procfd = -EBADF,
+                .fifo_fd = -EBADF,
                 .pidfd = -EBADF,
                 .sync_fd = -EBADF,
                 .child_sync_fd = -EBADF,
+                .console_sock = -EBADF,
+                .console_master = -EBADF,
+                .pty_master = -EBADF,
+                .pty_slave = -EBADF,
         };
+        for (int t = 0; t < _SPEC_NS_MAX; t++)
+                c->ns_fds[t] = -EBADF;
+}
+
+/*
+ * The create operation, up to the init blocked on exec.fifo.  The state dir
+ * stays locked (c->state_dirfd) for the caller.  *ret_claimed says whether the
+ * state dir is ours to remove on failure.
+ */
+static int do_create(struct container *c, bool *ret_claimed, struct error_info *err)
+{
+        const struct container_opts *o = c->opts;
+        char created[64];
+        int r;
+
+        r = container_id_check(o->id, err);
+        if (r < 0)
+                return r;
+        r = load_bundle(c, err);
+        if (r < 0)
+                return r;
+        r = check_terminal(c, err);
+        if (r < 0)
+                return r;
+        r = c->state_dirfd = state_dir_create(o->root, o->id, err);
+        if (r < 0)
+                return r;
+        *ret_claimed = true;
+        /* Connected before anything is made: a wrong path fails fast. */
+        if (o->console_socket) {
+                r = c->console_sock = terminal_connect(o->console_socket, err);
+                if (r < 0)
+                        return r;
+        }
+        state_now_rfc3339(created, sizeof created);
+        c->created = strdup(created);
+        if (!c->created)
+                return error_set(err, ENOMEM, "create");
+        r = c->procfd = ns_open_procfs("/proc", err);
+        if (r < 0)
+                return r;
+        r = cgroup_create(c->spec->linux ? c->spec->linux->cgroups_path : NULL, o->id, o->systemd_cgroup,
+                          &c->cgroup, err);
+        if (r < 0)
+                return r;
+        /* From here a husk killed half-way leaves a state.json that `delete --force` can undo. */
+        r = write_state(c, err);
+        if (r < 0)
+                return r;
+        r = keep_config(c, err);
+        if (r < 0)
+                return r;
+        r = make_fifo(c, err);
+        if (r < 0)
+                return r;
+        r = apply_resources(c, err);
+        if (r < 0)
+                return r;
+        r = spawn_plan(c, err);
+        if (r < 0)
+                return r;
+        r = spawn_init(c, err); /* sync 1, hooks, the terminal, sync 2 */
+        if (r < 0)
+                return r;
+        if (c->console_sock >= 0) {
+                r = terminal_send_master(c->console_sock, c->console_master, o->console_socket, err);
+                if (r < 0)
+                        return r;
+                /* The receiver holds the terminal now; nothing of it stays with us. */
+                c->console_master = safe_close(c->console_master);
+                c->console_sock = safe_close(c->console_sock);
+        }
+        r = record_state(c, err);
+        if (r < 0)
+                return r;
+        /* sync 3: the init lets go of us and waits on exec.fifo. */
+        r = sync_send(c->sync_fd, SYNC_CREATED, 0);
+        if (r < 0)
+                return error_set(err, -r, "tell the container's init it is created");
+        r = sync_expect_eof(c->sync_fd, err);
+        if (r < 0)
+                return r;
+        c->sync_fd = safe_close(c->sync_fd);
+        log_debug("container '%s' created, pid %d", o->id, (int) c->pid);
+        return 0;
+}
+
+int container_create(const struct container_opts *o, struct error_info *err)
+{
+        struct container c;
         bool claimed = false;
+        int r;
+
+        container_init_fields(&c, o);
+        c.foreground = false;
+        r = do_create(&c, &claimed, err);
+        if (r < 0) {
+                run_rollback(&c, claimed, c.pid > 0);
+                container_release(&c);
+                return r;
+        }
+        /* The init is re-parented to our caller's subreaper (or init) when we exit. */
+        container_release(&c);
+        return 0;
+}
+
+/* poststart: a failure is a warning (runtime-spec). */
+static void run_poststart(const struct spec *s, char *state)
+{
+        if (state && s && hooks_any(&s->hooks, SPEC_HOOK_POSTSTART))
+                hooks_run_warn(&s->hooks, SPEC_HOOK_POSTSTART, state);
+}
+
+int container_start(const char *root, const char *id, struct error_info *err)
+{
+        _cleanup_(spec_state_freep) struct spec_state *st = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        int r = container_id_check(id, err);
+
+        if (r < 0)
+                return r;
+        r = fd = state_dir_open(root, id, true, err);
+        if (r < 0)
+                return r;
+        r = state_read(fd, &st, err);
+        if (r < 0)
+                return error_prefix(err, r, "container '%s'", id);
+        enum container_status s = state_status(fd, st, true);
+        if (s != STATUS_CREATED)
+                return error_set_reason(err, EINVAL, "cannot start container '%s': it is %s, not created",
+                                        id, container_status_name(s));
+        _cleanup_close_ int pidfd = state_open_init(st);
+        if (pidfd < 0)
+                return error_set(err, -pidfd, "container '%s'", id);
+        r = release_init(fd, pidfd, id, err);
+        if (r < 0)
+                return r;
+        _cleanup_(spec_freep) struct spec *kept = kept_config(fd, root, id);
+        _cleanup_free_ char *state = kept ? stored_hook_state(st, "running") : NULL;
+        run_poststart(kept, state);
+        return 0;
+}
+
+int container_run(const struct container_opts *o, int *ret_status, struct error_info *err)
+{
+        struct container c;
+        struct terminal_proxy tty = {0};
+        bool claimed = false, proxy = false;
         sigset_t all;
         int r, status = 0;
 
-        for (int t = 0; t < _SPEC_NS_MAX; t++)
-                c.ns_fds[t] = -EBADF;
-        r = container_id_check(o->id, err);
+        container_init_fields(&c, o);
+        c.foreground = !o->detach;
+        /* Every signal waits for wait_forwarding(); the init unblocks them before execve. */
+        if (!o->detach) {
+                sigfillset(&all);
+                sigprocmask(SIG_BLOCK, &all, NULL);
+        }
+        r = do_create(&c, &claimed, err);
         if (r < 0)
                 goto fail;
-        r = load_bundle(&c, err);
-        if (r < 0)
-                goto fail;
-        r = c.state_dirfd = state_dir_create(o->root, o->id, err);
-        if (r < 0)
-                goto fail;
-        claimed = true;
-        r = c.procfd = ns_open_procfs("/proc", err);
-        if (r < 0)
-                goto fail;
-        r = cgroup_create(c.spec->linux ? c.spec->linux->cgroups_path : NULL, o->id, o->systemd_cgroup,
-                          &c.cgroup, err);
-        if (r < 0)
-                goto fail;
-        r = apply_resources(&c, err);
-        if (r < 0)
-                goto fail;
-        r = spawn_plan(&c, err);
-        if (r < 0)
-                goto fail;
-
-        /* From here every signal waits for wait_forwarding(); the init unblocks them before execve. */
-        sigfillset(&all);
-        sigprocmask(SIG_BLOCK, &all, NULL);
-        r = spawn_init(&c, err); /* sync 1, 2 */
-        if (r < 0)
-                goto fail;
-        r = record_state(&c, err);
-        if (r < 0)
-                goto fail;
-        r = start_and_confirm(&c, err); /* sync 3 */
+        /* The terminal stayed with us (no --console-socket): it is our stdio's. */
+        if (c.console_master >= 0) {
+                proxy = true;
+                r = terminal_proxy_begin(&tty, c.console_master, err);
+                if (r < 0)
+                        goto fail;
+        }
+        r = release_init(c.state_dirfd, c.pidfd, o->id, err);
         if (r < 0)
                 goto fail;
         log_debug("container '%s' running, pid %d", o->id, (int) c.pid);
+        if (hooks_any(&c.spec->hooks, SPEC_HOOK_POSTSTART)) {
+                _cleanup_free_ char *state = container_hook_state(&c, "running");
+                run_poststart(c.spec, state);
+        }
         /* Started: let `state`, `kill` and `delete` in while we wait (closing drops the flock). */
         c.state_dirfd = safe_close(c.state_dirfd);
 
@@ -390,31 +653,38 @@ int container_run(const struct container_opts *o, int *ret_status, struct error_
                 container_release(&c);
                 return 0;
         }
-        r = wait_forwarding(&c, &status, err);
+        r = wait_forwarding(c.pid, c.pidfd, proxy ? &tty : NULL, &status, err);
+        if (proxy)
+                terminal_proxy_end(&tty);
         if (r < 0)
                 goto fail;
-        c.pid = 0;
-        if (!o->keep)
-                run_rollback(&c, claimed);
+        if (!o->keep) {
+                /* The delete step; the init is reaped already. */
+                pid_t pid = c.pid;
+                c.pid = 0;
+                run_rollback(&c, claimed, pid > 0);
+        }
         *ret_status = status;
         container_release(&c);
         return 0;
 
 fail:
-        run_rollback(&c, claimed);
+        if (proxy)
+                terminal_proxy_end(&tty);
+        run_rollback(&c, claimed, c.pid > 0);
         container_release(&c);
         return r;
 }
 
-/* ---- state, kill, delete --------------------------------------------------- */
+/* ---- state, list, kill, delete, ps ----------------------------------------- */
 
-static int open_container(const char *root, const char *id, int *ret_dirfd, struct spec_state **ret,
-                          struct error_info *err)
+static int open_container(const char *root, const char *id, bool lock, int *ret_dirfd,
+                          struct spec_state **ret, struct error_info *err)
 {
         int r = container_id_check(id, err);
         if (r < 0)
                 return r;
-        _cleanup_close_ int fd = state_dir_open(root, id, err);
+        _cleanup_close_ int fd = state_dir_open(root, id, lock, err);
         if (fd < 0)
                 return fd;
         r = state_read(fd, ret, err);
@@ -424,22 +694,94 @@ static int open_container(const char *root, const char *id, int *ret_dirfd, stru
         return 0;
 }
 
+/* Fills st->status (and zeroes the pid of a stopped container) from the facts. */
+static void derive_status(int dirfd, struct spec_state *st, bool locked)
+{
+        enum container_status s = state_status(dirfd, st, locked);
+
+        free(st->status);
+        st->status = strdup(container_status_name(s));
+        if (s == STATUS_STOPPED)
+                st->pid = 0;
+}
+
 int container_state(const char *root, const char *id, char **ret_json, struct error_info *err)
 {
         _cleanup_(spec_state_freep) struct spec_state *st = NULL;
         _cleanup_close_ int fd = -EBADF;
-        int r = open_container(root, id, &fd, &st, err);
+        int r = open_container(root, id, false, &fd, &st, err);
 
         if (r < 0)
                 return r;
-        enum container_status s = state_status(fd, st);
-        st->status = strdup(container_status_name(s));
-        if (s == STATUS_STOPPED)
-                st->pid = 0;
-        r = spec_state_encode(st, false, ret_json);
+        derive_status(fd, st, false);
+        r = spec_state_encode(st, SPEC_STATE_PRINT, ret_json);
         if (r < 0)
                 return error_set(err, -r, "encode the state of '%s'", id);
         return 0;
+}
+
+int container_list(const char *root, struct spec_state ***ret, size_t *ret_n, struct error_info *err)
+{
+        _cleanup_(closedirp) DIR *d = opendir(root);
+        struct spec_state **list = NULL;
+        size_t n = 0;
+        struct dirent *de;
+
+        if (!d) {
+                if (errno == ENOENT) {
+                        *ret = NULL;
+                        *ret_n = 0;
+                        return 0;
+                }
+                return error_set(err, errno, "open state root '%s'", root);
+        }
+        while ((de = readdir(d))) {
+                struct spec_state *st = NULL;
+                struct stat sb;
+
+                if (de->d_name[0] == '.' || container_id_check(de->d_name, NULL) < 0)
+                        continue;
+                _cleanup_close_ int fd =
+                        openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (fd < 0 || fstat(fd, &sb) < 0)
+                        continue; /* deleted meanwhile */
+                if (state_read(fd, &st, NULL) < 0) {
+                        /* Claimed, state.json not yet written: being created, or its creator died. */
+                        st = calloc(1, sizeof *st);
+                        if (!st)
+                                goto enomem;
+                        st->id = strdup(de->d_name);
+                        st->bundle = strdup("");
+                        st->created = strdup("");
+                }
+                derive_status(fd, st, false);
+                free(st->owner);
+                struct passwd *pw = getpwuid(sb.st_uid);
+                if (pw)
+                        st->owner = strdup(pw->pw_name);
+                else if (asprintf(&st->owner, "#%u", (unsigned) sb.st_uid) < 0)
+                        st->owner = NULL;
+                struct spec_state **grown = realloc(list, (n + 1) * sizeof *list);
+                if (!grown) {
+                        spec_state_free(st);
+                        goto enomem;
+                }
+                list = grown;
+                list[n++] = st;
+        }
+        *ret = list;
+        *ret_n = n;
+        return 0;
+enomem:
+        container_list_free(list, n);
+        return error_set(err, ENOMEM, "list containers");
+}
+
+void container_list_free(struct spec_state **list, size_t n)
+{
+        for (size_t i = 0; i < n; i++)
+                spec_state_free(list[i]);
+        free(list);
 }
 
 static int signal_all(const struct spec_state *st, int sig, struct error_info *err)
@@ -451,40 +793,37 @@ static int signal_all(const struct spec_state *st, int sig, struct error_info *e
 
         if (r < 0)
                 return r;
+        if (sig == SIGKILL && cgroup_kill_all(cg, NULL) == 0) {
+                container_thaw(st); /* frozen by the v1 freezer, a process cannot die */
+                return 0;
+        }
         r = cgroup_pids(cg, &pids, &n, err);
         if (r < 0)
                 return r;
         for (size_t i = 0; i < n; i++)
                 (void) kill(pids[i], sig);
+        if (sig == SIGKILL)
+                container_thaw(st);
         return 0;
-}
-
-/* A pidfd of the init, checked to be the same process (start time) as state.json says. */
-static int open_init(const struct spec_state *st)
-{
-        _cleanup_close_ int procfd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
-        _cleanup_close_ int pidfd = (int) syscall(SYS_pidfd_open, st->pid, 0);
-
-        if (pidfd < 0)
-                return -errno;
-        if (proc_start_time(procfd, st->pid) != st->start_time)
-                return -ESRCH;
-        return TAKE_FD(pidfd);
 }
 
 int container_kill(const char *root, const char *id, int sig, bool all, struct error_info *err)
 {
         _cleanup_(spec_state_freep) struct spec_state *st = NULL;
         _cleanup_close_ int fd = -EBADF;
-        int r = open_container(root, id, &fd, &st, err);
+        int r = open_container(root, id, true, &fd, &st, err);
 
         if (r < 0)
                 return r;
-        if (all)
+        enum container_status s = state_status(fd, st, true);
+        if (all) {
+                if (s == STATUS_STOPPED && st->pid == 0)
+                        return 0; /* never ran: nothing to signal */
                 return signal_all(st, sig, err);
-        if (state_status(fd, st) == STATUS_STOPPED)
+        }
+        if (s == STATUS_STOPPED)
                 return error_set_reason(err, ESRCH, "container '%s' is not running", id);
-        _cleanup_close_ int pidfd = open_init(st);
+        _cleanup_close_ int pidfd = state_open_init(st);
         if (pidfd < 0)
                 return error_set(err, -pidfd, "container '%s' is not running", id);
         if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)
@@ -501,29 +840,31 @@ int container_delete(const char *root, const char *id, bool force, struct error_
 
         if (r < 0)
                 return r;
-        _cleanup_close_ int fd = state_dir_open(root, id, err);
+        _cleanup_close_ int fd = state_dir_open(root, id, true, err);
         /* As runc: forcing the removal of what is not there is not an error (engines clean up twice). */
         if (fd == -ENOENT && force)
                 return 0;
         if (fd < 0)
                 return fd;
         r = state_read(fd, &st, err);
-        /* We hold the lock and there is no state.json: its creator died before writing one. */
+        /* We hold the lock and there is no state.json: its creator died before it had made anything. */
         if (r == -ENOENT && force)
                 return state_dir_remove(root, id, err);
         if (r < 0)
                 return error_prefix(err, r, "container '%s'", id);
 
-        enum container_status s = state_status(fd, st);
+        enum container_status s = state_status(fd, st, true);
         if (s != STATUS_STOPPED) {
-                if (!force)
+                if (!force && s != STATUS_CREATED)
                         return error_set_reason(err, EBUSY,
                                                 "cannot delete container '%s' that is not stopped: %s", id,
                                                 container_status_name(s));
-                _cleanup_close_ int pidfd = open_init(st);
+                /* A created container has not run anything yet: runc deletes it without --force too. */
+                _cleanup_close_ int pidfd = state_open_init(st);
                 if (pidfd >= 0) {
                         struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
                         (void) syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+                        container_thaw(st);          /* a frozen (paused) process cannot die */
                         (void) poll(&pfd, 1, 10000); /* readable once the process has exited */
                 }
         }
@@ -534,5 +875,21 @@ int container_delete(const char *root, const char *id, bool force, struct error_
         r = cgroup_destroy(cg, err);
         if (r < 0)
                 return r;
+        run_poststop(fd, root, st);
         return state_dir_remove(root, id, err);
+}
+
+int container_ps(const char *root, const char *id, pid_t **ret_pids, size_t *ret_n, struct error_info *err)
+{
+        _cleanup_(spec_state_freep) struct spec_state *st = NULL;
+        _cleanup_(cgroup_freep) struct cgroup *cg = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        int r = open_container(root, id, false, &fd, &st, err);
+
+        if (r < 0)
+                return r;
+        r = cgroup_deserialize(st->cgroup, &cg, err);
+        if (r < 0)
+                return r;
+        return cgroup_pids(cg, ret_pids, ret_n, err);
 }

@@ -11,12 +11,21 @@
  *   cgroup namespace (after the parent moved us: our cgroup is its root)
  *   a session keyring of its own, hostname, domainname, loopback up
  *   rootfs: mounts, devices, pivot_root, masked/read-only paths
+ *     (with hooks, before pivot_root: the parent runs prestart and
+ *      createRuntime, then we run createContainer)
  *   process: sysctl, rlimits, user, capabilities, no_new_privs, cwd
- *   sync 2: ready; sync 3: start → execve
+ *   terminal: the pty's master to the parent, the slave our stdio and
+ *     controlling terminal (made in rootfs, after pivot_root)
+ *   sync 2: ready; sync 3: created → let go of the parent
+ *   block opening exec.fifo until `start`; startContainer hooks; execve
  *
- * Every failure is sent to the parent as SYNC_ERROR, which reports it.
+ * Until sync 3 every failure is sent to the parent as SYNC_ERROR, which
+ * reports it; after it, failures go into exec.fifo for `start` to report.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <limits.h>
 #include <grp.h>
 #include <sched.h>
@@ -32,9 +41,11 @@
 
 #include "base/cleanup.h"
 #include "base/log.h"
+#include "hooks.h"
 #include "internal.h"
 #include "namespaces/ns.h"
 #include "sync.h"
+#include "terminal.h"
 #include "base/banned.h"
 
 #ifndef CLONE_NEWTIME
@@ -87,8 +98,11 @@ static int join_and_unshare(struct container *c, int fd, struct error_info *err)
         pid_t pid = (pid_t) syscall(SYS_clone3, &args, sizeof args);
         if (pid < 0)
                 return error_set(err, errno, "fork the container's init");
-        if (pid == 0)
+        if (pid == 0) {
+                /* Our parent is husk now (CLONE_PARENT): die with it, as the stage child does. */
+                (void) prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
                 return 0;
+        }
         r = sync_send(fd, SYNC_INIT_PID, pid);
         _exit(r < 0 ? 1 : 0);
 }
@@ -184,7 +198,6 @@ static int init_run(struct container *c, int fd, char *exe, size_t exe_size, str
         r = rootfs_setup(c, err);
         if (r < 0)
                 return r;
-        c->procfd = safe_close(c->procfd); /* the host's /proc: not ours to keep past pivot_root */
         for (int t = 0; t < _SPEC_NS_MAX; t++)
                 c->ns_fds[t] = safe_close(c->ns_fds[t]);
 
@@ -194,16 +207,122 @@ static int init_run(struct container *c, int fd, char *exe, size_t exe_size, str
         r = process_find_executable(c->spec->process, exe, exe_size, err);
         if (r < 0)
                 return r;
+        /* Last: from here our own messages (stderr) would land on the container's terminal. */
+        if (c->spec->process->terminal) {
+                r = terminal_hand_over(c, fd, err);
+                if (r < 0)
+                        return r;
+        }
 
         /* sync 2. */
         r = sync_send(fd, SYNC_READY, 0);
         if (r < 0)
                 return error_set(err, -r, "tell the parent we are ready");
         /* sync 3. */
-        r = sync_expect(fd, SYNC_START, &m, err);
+        r = sync_expect(fd, SYNC_CREATED, &m, err);
         if (r < 0)
                 return r;
+        /* Created: the container outlives the husk that made it. */
+        (void) prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
         return 0;
+}
+
+int init_hooks_before_pivot(struct container *c, struct error_info *err)
+{
+        const struct spec_hooks *h = &c->spec->hooks;
+        struct sync_msg m;
+        int r;
+
+        if (!hooks_any(h, SPEC_HOOK_PRESTART) && !hooks_any(h, SPEC_HOOK_CREATE_RUNTIME) &&
+            !hooks_any(h, SPEC_HOOK_CREATE_CONTAINER) && !hooks_any(h, SPEC_HOOK_START_CONTAINER))
+                return 0;
+        r = sync_send(c->child_sync_fd, SYNC_HOOKS, 0);
+        if (r < 0)
+                return error_set(err, -r, "ask the parent to run the createRuntime hooks");
+        r = sync_expect(c->child_sync_fd, SYNC_HOOKS_DONE, &m, err);
+        if (r < 0)
+                return r;
+        c->pid = m.pid; /* ours, as the host sees it: for the state the hooks get */
+        if (hooks_any(h, SPEC_HOOK_CREATE_CONTAINER)) {
+                _cleanup_free_ char *state = container_hook_state(c, "creating");
+                if (!state)
+                        return error_set(err, ENOMEM, "encode the state for hooks");
+                r = hooks_run(h, SPEC_HOOK_CREATE_CONTAINER, state, err);
+                if (r < 0)
+                        return r;
+        }
+        /* Made now: after pivot_root, the host's paths (bundle, rootfs) are out of reach. */
+        if (hooks_any(h, SPEC_HOOK_START_CONTAINER)) {
+                c->start_hook_state = container_hook_state(c, "created");
+                if (!c->start_hook_state)
+                        return error_set(err, ENOMEM, "encode the state for hooks");
+        }
+        return 0;
+}
+
+/*
+ * Created: block until `start` opens exec.fifo for reading.  The fifo is
+ * reopened for writing through the host's /proc (the container may have no
+ * /proc of its own); its write end is O_CLOEXEC, so `start` reads end-of-file
+ * once execve() worked, or the error that stopped us.
+ */
+__attribute__((noreturn)) static void wait_for_start(struct container *c, const char *exe)
+{
+        struct error_info err = {0};
+        char path[32];
+        int fd;
+
+        snprintf(path, sizeof path, "self/fd/%d", c->fifo_fd);
+        do
+                fd = openat(c->procfd, path, O_WRONLY | O_CLOEXEC);
+        while (fd < 0 && errno == EINTR);
+        if (fd < 0) {
+                dprintf(2, "husk: container init: open exec.fifo: %s\n", strerror(errno));
+                _exit(1);
+        }
+        c->procfd = safe_close(c->procfd); /* the host's /proc: not ours to keep past this point */
+        c->fifo_fd = safe_close(c->fifo_fd);
+        if (write(fd, "0", 1) != 1)
+                _exit(1);
+        if (c->start_hook_state &&
+            hooks_run(&c->spec->hooks, SPEC_HOOK_START_CONTAINER, c->start_hook_state, &err) < 0) {
+                (void) write(fd, &err, sizeof err);
+                _exit(1);
+        }
+        process_exec(c, fd, exe);
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+        return *(const int *) a - *(const int *) b;
+}
+
+/*
+ * Of what husk had open, the init keeps only what it uses.  The state dir's
+ * fd above all must go: its flock would otherwise live on in the init and
+ * keep `start`, `kill` and `delete` waiting.
+ */
+static void close_inherited_fds(struct container *c)
+{
+        int keep[_SPEC_NS_MAX + 8], n = 0;
+        unsigned first = 3 + (unsigned) c->opts->listen_fds + (unsigned) c->opts->preserve_fds;
+
+        keep[n++] = c->child_sync_fd;
+        keep[n++] = c->procfd;
+        keep[n++] = c->fifo_fd;
+        keep[n++] = log_fd();
+        for (int t = 0; t < _SPEC_NS_MAX; t++)
+                keep[n++] = c->ns_fds[t];
+        qsort(keep, (size_t) n, sizeof keep[0], cmp_int);
+        for (int i = 0; i < n; i++) {
+                if (keep[i] < (int) first)
+                        continue;
+                if ((unsigned) keep[i] > first)
+                        (void) close_range(first, (unsigned) keep[i] - 1, 0);
+                first = (unsigned) keep[i] + 1;
+        }
+        (void) close_range(first, ~0U, 0);
+        c->state_dirfd = -EBADF;
 }
 
 void init_main(struct container *c)
@@ -212,6 +331,7 @@ void init_main(struct container *c)
         char exe[PATH_MAX];
         int fd = c->child_sync_fd;
 
+        close_inherited_fds(c);
         /* Modes of files we create are the config's, not our umask's. */
         umask(0);
         /* If husk dies, so does its half-made container. */
@@ -223,5 +343,6 @@ void init_main(struct container *c)
                 (void) sync_send_error(fd, &err);
                 _exit(1);
         }
-        process_exec(c, fd, exe);
+        c->child_sync_fd = safe_close(c->child_sync_fd); /* the parent reads EOF: created */
+        wait_for_start(c, exe);
 }

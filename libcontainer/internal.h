@@ -21,7 +21,8 @@ struct container {
         char *rootfs;    /* absolute, real path */
         int state_dirfd; /* ROOT/ID */
         int lock_fd;
-        int procfd; /* the host's /proc, checked to be procfs */
+        int procfd;  /* the host's /proc, checked to be procfs */
+        int fifo_fd; /* O_PATH of ROOT/ID/exec.fifo; the init reopens it for writing */
         struct cgroup *cgroup;
         struct mount_opts *mount_opts; /* one per spec->mounts[], parsed by the parent */
 
@@ -42,7 +43,22 @@ struct container {
         int sync_fd;                   /* parent's end */
         int child_sync_fd;             /* child's end (closed in the parent after clone) */
         unsigned long long start_time; /* of pid, from /proc/PID/stat */
+        char *created;                 /* RFC 3339 */
+        char *start_hook_state;        /* the child's: state for startContainer hooks */
+
+        /* process.terminal (terminal.c). */
+        bool foreground;    /* `run` without -d: the parent outlives the set-up and waits */
+        int console_sock;   /* parent: connected --console-socket */
+        int console_master; /* parent: the pty's master, from the init (SYNC_CONSOLE) */
+        int pty_master;     /* child: until handed to the parent */
+        int pty_slave;      /* child: until it becomes fds 0, 1, 2 */
 };
+
+/* container.c: the parent's hooks before pivot_root (prestart, createRuntime), for spawn.c. */
+int container_hooks_before_pivot(struct container *c, struct error_info *err);
+
+/* The state JSON a hook gets on stdin, with status; malloc'ed, NULL on ENOMEM. */
+char *container_hook_state(const struct container *c, const char *status);
 
 /* spawn.c: the parent side. */
 int spawn_plan(struct container *c, struct error_info *err);
@@ -50,6 +66,8 @@ int spawn_init(struct container *c, struct error_info *err);
 
 /* init.c: the child side; never returns. */
 __attribute__((noreturn)) void init_main(struct container *c);
+/* init.c, called by rootfs_setup() before pivot_root: the hooks of that moment. */
+int init_hooks_before_pivot(struct container *c, struct error_info *err);
 
 /* rootfs.c: the mount namespace, run by the child. */
 int rootfs_setup(struct container *c, struct error_info *err);
@@ -64,11 +82,34 @@ struct mount_opts {
 int mount_opts_parse(char *const *options, size_t n, struct mount_opts *ret, struct error_info *err);
 
 /* process.c: the workload's process, run by the child after pivot_root. */
+/* linux.sysctl, written after pivot_root and before /proc/sys is made read-only. */
+int process_apply_sysctl(const struct spec_linux *lx, struct error_info *err);
 int process_setup(struct container *c, struct error_info *err);
 /* Writes process.oomScoreAdj through procfd; done early, while /proc/self is still ours. */
 int process_set_oom_score_adj(int procfd, const struct spec_process *p, struct error_info *err);
 int process_find_executable(const struct spec_process *p, char *buf, size_t size, struct error_info *err);
-__attribute__((noreturn)) void process_exec(struct container *c, int sync_fd, const char *path);
+/* Execs the workload; on failure writes a struct error_info to report_fd and exits 127. */
+__attribute__((noreturn)) void process_exec(struct container *c, int report_fd, const char *path);
+
+/* resources.c: the container's cgroup is frozen (husk pause). */
+struct spec_state;
+bool container_is_paused(const struct spec_state *st);
+/* Thaws the container's cgroup if it is frozen (delete --force of a paused one); best effort. */
+void container_thaw(const struct spec_state *st);
 
 /* Reads field 22 of /proc/PID/stat (start time in clock ticks); 0 when gone. */
 unsigned long long proc_start_time(int procfd, pid_t pid);
+
+/* wait.c: what run and exec share once the process runs. */
+struct terminal_proxy;
+/* Writes pid to path atomically (a temporary file renamed over it). */
+int write_pid_file(const char *path, pid_t pid, struct error_info *err);
+/* A wait status as a shell's exit status: the code, or 128+N for signal N. */
+int exit_status(int status);
+/*
+ * Waits for pid (our child), passing every signal we get on to it through pidfd (every signal
+ * is blocked already).  With tty, copies its terminal to and from our stdio meanwhile, SIGWINCH
+ * resizes it, and its output is drained before we return.  *ret_status: exit_status().
+ */
+int wait_forwarding(pid_t pid, int pidfd, struct terminal_proxy *tty, int *ret_status,
+                    struct error_info *err);

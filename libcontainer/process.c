@@ -3,7 +3,8 @@
  * The workload's process, set up by the container's init after pivot_root,
  * in this order (each step needs the privileges the next one gives up):
  *
- *   sysctl, rlimits                     (need root in the container)
+ *   rlimits                             (need root in the container;
+ *                                        sysctl comes earlier, in rootfs.c)
  *   bounding set                        (needs CAP_SETPCAP)
  *   groups, gid, uid                    (PR_SET_KEEPCAPS keeps the caps)
  *   effective/permitted/inheritable, ambient capabilities
@@ -35,7 +36,7 @@ DEFINE_CLEANUP_FUNC(cap_t, cap_free)
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-static int apply_sysctl(const struct spec_linux *lx, struct error_info *err)
+int process_apply_sysctl(const struct spec_linux *lx, struct error_info *err)
 {
         char path[PATH_MAX];
 
@@ -145,12 +146,14 @@ static int set_capabilities(const struct spec_capabilities *caps, struct error_i
                 return error_set(err, errno, "process.capabilities.ambient: reset");
         n = cap_list(caps->ambient, caps->n_ambient, v);
         for (size_t i = 0; i < n; i++)
-                /* runc warns and goes on: its own default spec lists ambient caps without inheritable ones.
+                /*
+                 * runc goes on silently: engines (buildah, runc's own default spec) list ambient caps
+                 * without the inheritable ones, and a warning on every run is the workload's stderr.
                  */
                 if (cap_set_ambient(v[i], CAP_SET) < 0)
-                        log_warn("process.capabilities.ambient: cannot raise %s (it must be permitted and "
-                                 "inheritable): %s, ignoring",
-                                 cap_to_name(v[i]), strerror(errno));
+                        log_debug("process.capabilities.ambient: cannot raise %s (it must be permitted and "
+                                  "inheritable): %s, ignoring",
+                                  cap_to_name(v[i]), strerror(errno));
         return 0;
 }
 
@@ -189,9 +192,14 @@ int process_find_executable(const struct spec_process *p, char *buf, size_t size
         const char *name = p->args[0], *path = DEFAULT_PATH;
         struct stat st;
 
+        /* Worded as runc words them: engines turn these words into exit statuses 127 and 126. */
         if (strchr(name, '/')) {
                 if (stat(name, &st) < 0)
-                        return error_set(err, errno, "exec '%s'", name);
+                        return error_set_reason(err, errno, "exec: \"%s\": stat %s: %s", name, name,
+                                                errno == ENOENT ? "no such file or directory"
+                                                                : strerror(errno));
+                if (!S_ISREG(st.st_mode) || access(name, X_OK) < 0)
+                        return error_set_reason(err, EACCES, "exec: \"%s\": permission denied", name);
                 snprintf(buf, size, "%s", name);
                 return 0;
         }
@@ -205,7 +213,7 @@ int process_find_executable(const struct spec_process *p, char *buf, size_t size
                 if (stat(buf, &st) == 0 && S_ISREG(st.st_mode) && access(buf, X_OK) == 0)
                         return 0;
         }
-        return error_set_reason(err, ENOENT, "exec '%s': executable file not found in $PATH", name);
+        return error_set_reason(err, ENOENT, "exec: \"%s\": executable file not found in $PATH", name);
 }
 
 int process_setup(struct container *c, struct error_info *err)
@@ -213,9 +221,6 @@ int process_setup(struct container *c, struct error_info *err)
         const struct spec_process *p = c->spec->process;
         int r;
 
-        r = apply_sysctl(c->spec->linux, err);
-        if (r < 0)
-                return r;
         r = apply_rlimits(p, err);
         if (r < 0)
                 return r;
@@ -242,11 +247,14 @@ int process_setup(struct container *c, struct error_info *err)
         return change_cwd(p, err);
 }
 
-/* Builds envp: the config's env, plus HOME when it does not set one (as runc). */
-static char **make_env(const struct spec_process *p)
+/*
+ * Builds envp: the config's env, plus HOME when it does not set one (as runc),
+ * plus LISTEN_FDS and LISTEN_PID when socket-activation fds are passed on.
+ */
+static char **make_env(const struct spec_process *p, int listen_fds)
 {
-        static char home[PATH_MAX + 8];
-        char **env = calloc(p->n_env + 2, sizeof *env);
+        static char home[PATH_MAX + 8], listen[32];
+        char **env = calloc(p->n_env + 4, sizeof *env);
         bool has_home = false;
         size_t n = 0;
 
@@ -271,14 +279,19 @@ static char **make_env(const struct spec_process *p)
                 }
                 env[n++] = home;
         }
+        if (listen_fds > 0) {
+                snprintf(listen, sizeof listen, "LISTEN_FDS=%d", listen_fds);
+                env[n++] = listen;
+                env[n++] = (char *) "LISTEN_PID=1";
+        }
         env[n] = NULL;
         return env;
 }
 
-void process_exec(struct container *c, int sync_fd, const char *path)
+void process_exec(struct container *c, int report_fd, const char *path)
 {
         struct error_info err = {0};
-        unsigned first = 3 + (unsigned) c->opts->preserve_fds;
+        unsigned first = 3 + (unsigned) c->opts->listen_fds + (unsigned) c->opts->preserve_fds;
         sigset_t all;
 
         /* Preserved fds pass through; everything of ours closes on exec. */
@@ -293,9 +306,9 @@ void process_exec(struct container *c, int sync_fd, const char *path)
         sigprocmask(SIG_SETMASK, &all, NULL);
         /* Set by init_main for the set-up only: a detached container outlives husk. */
         (void) prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
-        execve(path, c->spec->process->args, make_env(c->spec->process));
+        execve(path, c->spec->process->args, make_env(c->spec->process, c->opts->listen_fds));
 
         error_set(&err, errno, "exec '%s'", path);
-        (void) sync_send_error(sync_fd, &err);
+        (void) write(report_fd, &err, sizeof err);
         _exit(127);
 }

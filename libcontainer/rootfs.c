@@ -11,7 +11,9 @@
  *      (mknod, or bind mounts of the host's nodes in a user namespace), and
  *      the /dev symlinks;
  *   5. pivot_root (or MS_MOVE + chroot with --no-pivot);
- *   6. maskedPaths, readonlyPaths, then root.readonly.
+ *   6. with process.terminal: the pty, from the container's own devpts
+ *      (terminal.c), its slave bound onto /dev/console;
+ *   7. maskedPaths, readonlyPaths, then root.readonly.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,6 +32,7 @@
 #include "cgroups/cgroup.h"
 #include "internal.h"
 #include "rootpath.h"
+#include "terminal.h"
 #include "base/banned.h"
 
 #ifndef MS_NOSYMFOLLOW
@@ -221,10 +224,73 @@ static int apply_propagation(int rootfd, const char *dest, unsigned long propaga
         return 0;
 }
 
+/*
+ * One cgroup hierarchy at subfd (a directory of the tmpfs we made), showing
+ * the container's own cgroup at its top, as runc does.  In a cgroup namespace
+ * /proc/self/cgroup says "/" and a fresh mount shows just that; without one a
+ * fresh mount would show the host's whole hierarchy, so it is mounted on a
+ * staging directory beside and only the container's cgroup (path) is bound
+ * onto subfd.
+ */
+static int mount_hierarchy(int tmpfsfd, const char *name, int subfd, const char *type, const char *data,
+                           const char *path, unsigned long flags, struct error_info *err)
+{
+        static const char staging[] = ".staging";
+        char p[64], q[64];
+        int r = 0;
+
+        if (!strcmp(path, "/")) {
+                if (mount("cgroup", fd_path(subfd, p, sizeof p), type, flags, data) < 0)
+                        return error_set(err, errno, "mount %s '%s'", type, data ? data : "");
+                return 0;
+        }
+        if (mkdirat(tmpfsfd, staging, 0700) < 0)
+                return error_set(err, errno, "create a staging directory for the cgroup mounts");
+        _cleanup_close_ int stagefd =
+                openat(tmpfsfd, staging, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (stagefd < 0 || mount("cgroup", fd_path(stagefd, p, sizeof p), type, flags, data) < 0) {
+                r = error_set(err, errno, "mount %s '%s'", type, data ? data : "");
+                goto out;
+        }
+        {
+                /* Reopen: the fd above is the directory under the new mount. */
+                _cleanup_close_ int top =
+                        openat(tmpfsfd, staging, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                _cleanup_close_ int src =
+                        top < 0 ? -EBADF
+                                : openat(top, path + 1, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (src < 0)
+                        r = error_set(err, errno, "open cgroup '%s' of %s '%s'", path, type,
+                                      data ? data : "");
+                else if (mount(fd_path(src, p, sizeof p), fd_path(subfd, q, sizeof q), NULL, MS_BIND, NULL) <
+                         0)
+                        r = error_set(err, errno, "bind cgroup '%s' of %s '%s'", path, type,
+                                      data ? data : "");
+                if (top >= 0)
+                        (void) umount2(fd_path(top, p, sizeof p), MNT_DETACH);
+        }
+        if (r == 0) {
+                /* A bind keeps the source's flags: give it the mount's own. */
+                struct mount_attr attr = {
+                        .attr_set = (flags & MS_RDONLY ? MOUNT_ATTR_RDONLY : 0) |
+                                    (flags & MS_NOSUID ? MOUNT_ATTR_NOSUID : 0) |
+                                    (flags & MS_NODEV ? MOUNT_ATTR_NODEV : 0) |
+                                    (flags & MS_NOEXEC ? MOUNT_ATTR_NOEXEC : 0),
+                };
+                _cleanup_close_ int bound =
+                        openat(tmpfsfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (attr.attr_set && mount_setattr(bound, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0)
+                        r = error_set(err, errno, "set the flags of cgroup '%s'", path);
+        }
+out:
+        (void) unlinkat(tmpfsfd, staging, AT_REMOVEDIR);
+        return r;
+}
+
 /* The file systems of cgroup v1 (and the unified one on hybrid hosts), one per hierarchy. */
 static int mount_cgroup_v1(int rootfd, const char *dest, unsigned long flags, struct error_info *err)
 {
-        char buf[4096], p[64], sub[PATH_MAX];
+        char buf[4096], p[64];
         ssize_t n = read_file_at(AT_FDCWD, "/proc/self/cgroup", buf, sizeof buf);
         int r;
 
@@ -236,9 +302,13 @@ static int mount_cgroup_v1(int rootfd, const char *dest, unsigned long flags, st
                 return error_set(err, -fd, "create '%s' in the rootfs", dest);
         if (mount("tmpfs", fd_path(fd, p, sizeof p), "tmpfs", flags & ~MS_RDONLY, "mode=755") < 0)
                 return error_set(err, errno, "mount tmpfs on '%s'", dest);
+        /* Ours from here: the tmpfs just made, not the rootfs. */
+        _cleanup_close_ int tmpfsfd = root_open(rootfd, dest, O_PATH | O_DIRECTORY);
+        if (tmpfsfd < 0)
+                return error_set(err, -tmpfsfd, "open '%s'", dest);
 
         for (char *line = buf, *nl; *line; line = nl + 1) {
-                char *controllers, *name, *type = "cgroup";
+                char *controllers, *name, *path, *type = "cgroup";
                 const char *data;
 
                 nl = strchr(line, '\n');
@@ -249,10 +319,12 @@ static int mount_cgroup_v1(int rootfd, const char *dest, unsigned long flags, st
                 if (!controllers)
                         continue;
                 controllers++;
-                char *end = strchr(controllers, ':');
-                if (!end)
+                path = strchr(controllers, ':');
+                if (!path)
                         continue;
-                *end = '\0';
+                *path++ = '\0';
+                if (*path != '/')
+                        continue;
                 if (!*controllers) {
                         type = "cgroup2";
                         name = "unified";
@@ -264,12 +336,15 @@ static int mount_cgroup_v1(int rootfd, const char *dest, unsigned long flags, st
                         name = controllers;
                         data = controllers;
                 }
-                snprintf(sub, sizeof sub, "%s/%s", dest, name);
-                _cleanup_close_ int subfd = root_mkdir_p(rootfd, sub, 0755);
+                if (mkdirat(tmpfsfd, name, 0755) < 0 && errno != EEXIST)
+                        return error_set(err, errno, "create '%s/%s'", dest, name);
+                _cleanup_close_ int subfd =
+                        openat(tmpfsfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
                 if (subfd < 0)
-                        return error_set(err, -subfd, "create '%s' in the rootfs", sub);
-                if (mount("cgroup", fd_path(subfd, p, sizeof p), type, flags, data) < 0)
-                        return error_set(err, errno, "mount %s '%s' on '%s'", type, controllers, sub);
+                        return error_set(err, errno, "open '%s/%s'", dest, name);
+                r = mount_hierarchy(tmpfsfd, name, subfd, type, data, path, flags, err);
+                if (r < 0)
+                        return error_prefix(err, r, "'%s/%s'", dest, name);
         }
         if (flags & MS_RDONLY) {
                 r = root_open(rootfd, dest, O_PATH);
@@ -506,6 +581,31 @@ static int open_verified_null(int rootfd)
         return TAKE_FD(fd);
 }
 
+/*
+ * /dev/console is the container's terminal, as runc makes it: the pty's slave
+ * bound onto it (by fd: no path names the slave).  What the image has there
+ * is replaced unless it is a file or a device node we can mount over.
+ */
+static int bind_console(int rootfd, int slave, struct error_info *err)
+{
+        struct mount_opts mo = {.bind = true};
+        struct stat st;
+
+        _cleanup_close_ int devfd = root_mkdir_p(rootfd, "/dev", 0755);
+        if (devfd < 0)
+                return error_set(err, -devfd, "process.terminal: open /dev in the container");
+        if (fstatat(devfd, "console", &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode) &&
+            !S_ISCHR(st.st_mode) && unlinkat(devfd, "console", S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0) < 0)
+                return error_set(err, errno, "process.terminal: remove /dev/console of the image");
+        _cleanup_close_ int fd = root_mkfile(rootfd, "/dev/console", 0600);
+        if (fd < 0)
+                return error_set(err, -fd, "process.terminal: create /dev/console");
+        int r = bind_onto(slave, "", fd, &mo, false);
+        if (r < 0)
+                return error_set(err, -r, "process.terminal: bind the pty onto /dev/console");
+        return 0;
+}
+
 static int mask_paths(struct container *c, int rootfd, struct error_info *err)
 {
         const struct spec_linux *lx = c->spec->linux;
@@ -619,6 +719,11 @@ int rootfs_setup(struct container *c, struct error_info *err)
         if (r < 0)
                 return r;
 
+        /* The moment of prestart, createRuntime and createContainer hooks: mounted, not pivoted. */
+        r = init_hooks_before_pivot(c, err);
+        if (r < 0)
+                return r;
+
         /* 5. */
         r = enter_rootfs(c, rootfd, err);
         if (r < 0)
@@ -628,7 +733,22 @@ int rootfs_setup(struct container *c, struct error_info *err)
         if (rootfd < 0)
                 return error_set(err, errno, "open / after pivot_root");
 
+        /* Before readonlyPaths: /proc/sys is read-only after that (docker always sends sysctls). */
+        r = process_apply_sysctl(s->linux, err);
+        if (r < 0)
+                return r;
+
         /* 6. */
+        if (s->process->terminal) {
+                r = terminal_open_pty(c, rootfd, err);
+                if (r < 0)
+                        return r;
+                r = bind_console(rootfd, c->pty_slave, err);
+                if (r < 0)
+                        return r;
+        }
+
+        /* 7. */
         r = mask_paths(c, rootfd, err);
         if (r < 0)
                 return r;

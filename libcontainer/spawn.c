@@ -128,17 +128,24 @@ static int enter_pidns_for_children(struct container *c, int *ret_saved, struct 
         return 0;
 }
 
-static int finish_join_path(struct container *c, struct error_info *err)
+/*
+ * The parent's side between sync 1 and sync 2: the join path's messages, the
+ * hooks the parent runs before pivot_root, the terminal's master, and sync 2
+ * itself.
+ */
+static int serve_until_ready(struct container *c, struct error_info *err)
 {
         struct sync_msg m;
         int r;
 
         for (;;) {
-                r = sync_recv(c->sync_fd, &m);
+                _cleanup_close_ int passed = -EBADF;
+
+                r = sync_recv_fd(c->sync_fd, &m, &passed);
                 if (r < 0)
                         return error_set(err, -r, "read from container init");
                 if (r == 0)
-                        return error_set(err, EPIPE, "container init exited during set-up");
+                        return error_set_reason(err, EPIPE, "container init exited during set-up");
                 switch ((enum sync_type) m.type) {
                 case SYNC_USERMAP_REQ:
                         /* The stage child made the user namespace: it is our direct child. */
@@ -158,17 +165,33 @@ static int finish_join_path(struct container *c, struct error_info *err)
                                 return error_set(err, errno, "pidfd_open %d", (int) c->pid);
                         /* The stage child exits right after telling us. */
                         (void) waitpid(c->stage_pid, NULL, 0);
+                        continue;
+                case SYNC_HOOKS:
+                        r = container_hooks_before_pivot(c, err);
+                        if (r < 0)
+                                return r;
+                        r = sync_send(c->sync_fd, SYNC_HOOKS_DONE, c->pid);
+                        if (r < 0)
+                                return error_set(err, -r, "write to container init");
+                        continue;
+                case SYNC_CONSOLE:
+                        if (passed < 0)
+                                return error_set_reason(err, EPROTO, "container init sent no pty master");
+                        safe_close(c->console_master);
+                        c->console_master = TAKE_FD(passed);
+                        continue;
+                case SYNC_READY: /* sync 2 */
+                        if (c->spec->process->terminal && c->console_master < 0)
+                                return error_set_reason(err, EPROTO, "container init made no terminal");
                         return 0;
-                case SYNC_READY:
-                        /* No new pid namespace: the child itself is the init. */
-                        return 1;
                 case SYNC_ERROR:
                         if (err)
                                 *err = m.err;
                         return -(m.err.errnum > 0 ? m.err.errnum : EIO);
                 case SYNC_GO:
                 case SYNC_USERMAP_ACK:
-                case SYNC_START:
+                case SYNC_HOOKS_DONE:
+                case SYNC_CREATED:
                         break;
                 }
                 return error_set(err, EPROTO, "unexpected message %u from container init", m.type);
@@ -225,18 +248,5 @@ int spawn_init(struct container *c, struct error_info *err)
         if (r < 0)
                 return error_set(err, -r, "write to container init");
 
-        if (c->join_path) {
-                r = finish_join_path(c, err);
-                if (r < 0)
-                        return r;
-                if (r == 1)
-                        return 0; /* the stage child is the init and is ready */
-        }
-
-        /* sync 2. */
-        struct sync_msg m;
-        r = sync_expect(c->sync_fd, SYNC_READY, &m, err);
-        if (r < 0)
-                return r;
-        return 0;
+        return serve_until_ready(c, err);
 }

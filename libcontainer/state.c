@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -61,7 +62,7 @@ int state_dir_create(const char *root, const char *id, struct error_info *err)
         return TAKE_FD(fd);
 }
 
-int state_dir_open(const char *root, const char *id, struct error_info *err)
+int state_dir_open(const char *root, const char *id, bool lock, struct error_info *err)
 {
         _cleanup_close_ int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (rootfd < 0 && errno != ENOENT)
@@ -73,9 +74,11 @@ int state_dir_open(const char *root, const char *id, struct error_info *err)
                         return error_set_reason(err, ENOENT, "container '%s' does not exist", id);
                 return error_set(err, errno, "open state directory '%s/%s'", root, id);
         }
-        int r = lock_dir(fd, id, err);
-        if (r < 0)
-                return r;
+        if (lock) {
+                int r = lock_dir(fd, id, err);
+                if (r < 0)
+                        return r;
+        }
         return TAKE_FD(fd);
 }
 
@@ -93,7 +96,7 @@ int state_dir_remove(const char *root, const char *id, struct error_info *err)
 int state_write(int dirfd, const struct spec_state *st, struct error_info *err)
 {
         _cleanup_free_ char *json = NULL;
-        int r = spec_state_encode(st, true, &json);
+        int r = spec_state_encode(st, SPEC_STATE_FILE, &json);
 
         if (r < 0)
                 return error_set(err, -r, "encode state.json");
@@ -141,19 +144,47 @@ unsigned long long proc_start_time(int procfd, pid_t pid)
         return start;
 }
 
-enum container_status state_status(int dirfd, const struct spec_state *st)
+/* true when another process holds the lock of the state dir (a create in progress). */
+static bool dir_locked_by_other(int dirfd)
+{
+        _cleanup_close_ int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+        if (fd < 0)
+                return false;
+        return flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK;
+}
+
+enum container_status state_status(int dirfd, const struct spec_state *st, bool locked)
 {
         _cleanup_close_ int procfd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
         struct stat s;
 
-        if (st->pid <= 0 || procfd < 0)
+        if (st->pid <= 0)
+                return !locked && dir_locked_by_other(dirfd) ? STATUS_CREATING : STATUS_STOPPED;
+        if (procfd < 0)
                 return STATUS_STOPPED;
         unsigned long long start = proc_start_time(procfd, st->pid);
         if (start == 0 || start != st->start_time)
                 return STATUS_STOPPED;
         if (fstatat(dirfd, "exec.fifo", &s, 0) == 0)
                 return STATUS_CREATED;
-        return STATUS_RUNNING;
+        return container_is_paused(st) ? STATUS_PAUSED : STATUS_RUNNING;
+}
+
+int state_open_init(const struct spec_state *st)
+{
+        _cleanup_close_ int procfd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        _cleanup_close_ int pidfd = -EBADF;
+
+        if (st->pid <= 0)
+                return -ESRCH;
+        pidfd = (int) syscall(SYS_pidfd_open, st->pid, 0);
+        if (pidfd < 0)
+                return -errno;
+        /* Checked after the pidfd is open: the pid cannot be reused under it any more. */
+        if (proc_start_time(procfd, st->pid) != st->start_time)
+                return -ESRCH;
+        return TAKE_FD(pidfd);
 }
 
 void state_now_rfc3339(char *buf, size_t size)

@@ -26,8 +26,12 @@ const char *container_status_name(enum container_status s);
 /* Creates ROOT (0700) and claims ROOT/ID; returns a locked dirfd. */
 int state_dir_create(const char *root, const char *id, struct error_info *err);
 
-/* Opens and locks ROOT/ID; "container 'ID' does not exist" when missing. */
-int state_dir_open(const char *root, const char *id, struct error_info *err);
+/*
+ * Opens ROOT/ID, locked when lock (kill, delete, start: wait for a create in
+ * progress); "container 'ID' does not exist" when missing.  Readers (state,
+ * list, ps) do not lock: state.json is replaced atomically.
+ */
+int state_dir_open(const char *root, const char *id, bool lock, struct error_info *err);
 
 /* Removes ROOT/ID and everything in it. */
 int state_dir_remove(const char *root, const char *id, struct error_info *err);
@@ -35,8 +39,18 @@ int state_dir_remove(const char *root, const char *id, struct error_info *err);
 int state_write(int dirfd, const struct spec_state *st, struct error_info *err);
 int state_read(int dirfd, struct spec_state **ret, struct error_info *err);
 
-/* Derives the status from the facts: pid alive with the same start time, exec.fifo, freezer. */
-enum container_status state_status(int dirfd, const struct spec_state *st);
+/*
+ * Derives the status from the facts:
+ *   pid 0 in state.json (set-up not finished): creating while the creator
+ *     still holds the lock, else stopped (it died);  locked: we hold the
+ *     lock ourselves, so the creator is gone;
+ *   pid not alive, or alive with another start time (reused): stopped;
+ *   exec.fifo present: created;  cgroup frozen: paused;  else running.
+ */
+enum container_status state_status(int dirfd, const struct spec_state *st, bool locked);
+
+/* A pidfd of the init, checked to be the process state.json names (start time); -errno. */
+int state_open_init(const struct spec_state *st);
 
 /* Current time as RFC 3339 with nanoseconds, UTC. */
 void state_now_rfc3339(char *buf, size_t size);

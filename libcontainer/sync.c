@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "sync.h"
 #include "base/banned.h"
@@ -25,6 +26,35 @@ int sync_send(int fd, enum sync_type type, pid_t pid)
         return send_msg(fd, &m);
 }
 
+int sync_send_fd(int fd, enum sync_type type, int passfd)
+{
+        struct sync_msg m = {.type = type};
+        union {
+                char buf[CMSG_SPACE(sizeof(int))];
+                struct cmsghdr align;
+        } control = {0};
+        struct iovec iov = {.iov_base = &m, .iov_len = sizeof m};
+        struct msghdr mh = {
+                .msg_iov = &iov,
+                .msg_iovlen = 1,
+                .msg_control = control.buf,
+                .msg_controllen = sizeof control.buf,
+        };
+        struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+        ssize_t n;
+
+        cm->cmsg_level = SOL_SOCKET;
+        cm->cmsg_type = SCM_RIGHTS;
+        cm->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(cm), &passfd, sizeof(int));
+        do
+                n = sendmsg(fd, &mh, MSG_NOSIGNAL);
+        while (n < 0 && errno == EINTR);
+        if (n < 0)
+                return -errno;
+        return n == sizeof m ? 0 : -EIO;
+}
+
 int sync_send_error(int fd, const struct error_info *err)
 {
         struct sync_msg m = {.type = SYNC_ERROR};
@@ -33,21 +63,63 @@ int sync_send_error(int fd, const struct error_info *err)
         return send_msg(fd, &m);
 }
 
-int sync_recv(int fd, struct sync_msg *ret)
+/* The fd that came with mh, if any; any others are closed. */
+static int take_passed_fd(struct msghdr *mh)
 {
-        ssize_t n;
+        int got = -EBADF;
 
+        for (struct cmsghdr *cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR(mh, cm)) {
+                if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+                        continue;
+                size_t k = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+                for (size_t i = 0; i < k; i++) {
+                        int passed;
+                        memcpy(&passed, CMSG_DATA(cm) + i * sizeof(int), sizeof(int));
+                        if (got < 0)
+                                got = passed;
+                        else
+                                (void) close(passed);
+                }
+        }
+        return got;
+}
+
+int sync_recv_fd(int fd, struct sync_msg *ret, int *ret_fd)
+{
+        union {
+                char buf[CMSG_SPACE(4 * sizeof(int))];
+                struct cmsghdr align;
+        } control;
+        struct iovec iov = {.iov_base = ret, .iov_len = sizeof *ret};
+        struct msghdr mh = {
+                .msg_iov = &iov,
+                .msg_iovlen = 1,
+                .msg_control = control.buf,
+                .msg_controllen = sizeof control.buf,
+        };
+        ssize_t n;
+        int passed;
+
+        if (ret_fd)
+                *ret_fd = -EBADF;
         memset(ret, 0, sizeof *ret);
         do
-                n = recv(fd, ret, sizeof *ret, 0);
+                n = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
         while (n < 0 && errno == EINTR);
         if (n < 0)
                 return -errno;
-        if (n == 0)
-                return 0;
-        if ((size_t) n != sizeof *ret)
-                return -EBADMSG;
-        return 1;
+        passed = take_passed_fd(&mh);
+        int r = n == 0 ? 0 : ((size_t) n != sizeof *ret || (mh.msg_flags & MSG_CTRUNC)) ? -EBADMSG : 1;
+        if (r == 1 && ret_fd)
+                *ret_fd = passed;
+        else if (passed >= 0)
+                (void) close(passed);
+        return r;
+}
+
+int sync_recv(int fd, struct sync_msg *ret)
+{
+        return sync_recv_fd(fd, ret, NULL);
 }
 
 static const char *sync_name(enum sync_type t)
@@ -63,10 +135,16 @@ static const char *sync_name(enum sync_type t)
                 return "init pid";
         case SYNC_READY:
                 return "ready";
-        case SYNC_START:
-                return "start";
+        case SYNC_HOOKS:
+                return "run hooks";
+        case SYNC_HOOKS_DONE:
+                return "hooks done";
+        case SYNC_CREATED:
+                return "created";
         case SYNC_ERROR:
                 return "error";
+        case SYNC_CONSOLE:
+                return "console";
         }
         return "?";
 }
@@ -95,16 +173,16 @@ int sync_expect(int fd, enum sync_type want, struct sync_msg *ret, struct error_
         return 0;
 }
 
-int sync_expect_exec(int fd, struct error_info *err)
+int sync_expect_eof(int fd, struct error_info *err)
 {
         struct sync_msg m;
         int r = sync_recv(fd, &m);
 
         if (r < 0)
-                return error_set(err, -r, "read from container init (waiting for its exec)");
+                return error_set(err, -r, "read from container init (waiting for it to let go)");
         if (r == 0)
                 return 0;
         if (m.type == SYNC_ERROR)
                 return take_error(&m, err);
-        return error_set(err, EPROTO, "container init sent '%s' instead of exec'ing", sync_name(m.type));
+        return error_set(err, EPROTO, "container init sent '%s' instead of letting go", sync_name(m.type));
 }

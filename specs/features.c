@@ -17,12 +17,9 @@
 #define HUSK_VERSION "unknown"
 #endif
 
-/*
- * Hooks are parsed and validated but refused at run time until the lifecycle
- * work runs them (libcontainer/container.c check_supported): none listed.
- */
+/* Every kind of hook is run (libcontainer/hooks.c), at the moment the runtime-spec names. */
 static const char *const hooks[] = {
-        NULL,
+        "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop", NULL,
 };
 
 /* keep in sync with libcontainer/rootfs.c (mount flag table); list only what is implemented */
@@ -102,8 +99,15 @@ static json_t *list_json(const char *const *strv)
 }
 
 /*
+ * The controllers whose linux.resources fields husk applies (cgroups/resources-plan.c), and
+ * the freezer (pause); v1 names, with v2's "io" for blkio.
+ */
+#define CGROUP_CONTROLLERS "cpu,cpuset,memory,pids,blkio,io,hugetlb,rdma,net_cls,net_prio,devices,freezer"
+
+/*
  * keep in sync with cgroups/ and the security folders; only what is implemented:
- * both cgroup drivers, no systemd driver yet, no seccomp/LSM/RDT/idmap yet.
+ * both cgroup drivers with every linux.resources field (rdma included), no systemd driver
+ * yet, no seccomp/LSM/RDT/idmap yet.
  */
 static json_t *linux_json(void)
 {
@@ -112,7 +116,7 @@ static json_t *linux_json(void)
                          " s:{s:b}, s:{s:b}, s:{s:b}, s:{s:b},"
                          " s:{s:{s:b}}}",
                          "namespaces", list_json(namespaces), "capabilities", list_json(capabilities),
-                         "cgroup", "v1", 1, "v2", 1, "systemd", 0, "systemdUser", 0, "rdma", 0, "seccomp",
+                         "cgroup", "v1", 1, "v2", 1, "systemd", 0, "systemdUser", 0, "rdma", 1, "seccomp",
                          "enabled", 0, "apparmor", "enabled", 0, "selinux", "enabled", 0, "intelRdt",
                          "enabled", 0, "mountExtensions", "idmap", "enabled", 0);
 }
@@ -122,9 +126,10 @@ int spec_features_json(char **ret)
         json_auto_t *f = NULL;
         char *text;
 
-        f = json_pack("{s:s, s:s, s:o, s:o, s:o, s:{s:s}}", "ociVersionMin", "1.0.0", "ociVersionMax",
+        f = json_pack("{s:s, s:s, s:o, s:o, s:o, s:{s:s, s:s}}", "ociVersionMin", "1.0.0", "ociVersionMax",
                       "1.3.0", "hooks", list_json(hooks), "mountOptions", list_json(mount_options), "linux",
-                      linux_json(), "annotations", "io.husk.version", HUSK_VERSION);
+                      linux_json(), "annotations", "io.husk.version", HUSK_VERSION,
+                      "io.husk.cgroup.controllers", CGROUP_CONTROLLERS);
         if (!f)
                 return -ENOMEM;
         text = json_dumps(f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

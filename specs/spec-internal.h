@@ -120,4 +120,3 @@ static inline void spec_strv_freep(char ***strv)
 }
 void spec_process_free_contents(struct spec_process *p);
 void spec_linux_free(struct spec_linux *l);
-void spec_resources_free(struct spec_resources *r);

@@ -340,3 +340,34 @@ int spec_process_load(const char *path, struct spec_process **ret, struct error_
                 return error_set(err, -r, "open '%s'", path);
         return spec_process_parse(text, base_name(path), ret, err);
 }
+
+int spec_resources_parse(const char *json, const char *name, struct spec_resources **ret,
+                         struct error_info *err)
+{
+        struct spec_ctx c = {.name = name ? name : "resources.json", .err = err};
+        struct spec_resources *res = NULL;
+        json_auto_t *top = NULL;
+        int r;
+
+        r = load_json(&c, json, &top);
+        if (r < 0)
+                return r;
+        r = spec_parse_resources(&c, top, "", &res);
+        if (r < 0) {
+                spec_resources_free(res);
+                return r;
+        }
+        *ret = res;
+        return 0;
+}
+
+int spec_resources_load(const char *path, struct spec_resources **ret, struct error_info *err)
+{
+        _cleanup_free_ char *text = NULL;
+        int r;
+
+        r = read_file_alloc(AT_FDCWD, path, &text, NULL);
+        if (r < 0)
+                return error_set(err, -r, "open '%s'", path);
+        return spec_resources_parse(text, base_name(path), ret, err);
+}

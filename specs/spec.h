@@ -431,6 +431,20 @@ static inline void spec_process_freep(struct spec_process **p)
         spec_process_free(*p);
 }
 
+/*
+ * `husk update -r FILE`: one linux.resources object (config-linux.md) on its own, with the
+ * same checks as config.json's; messages name the field without the "linux.resources."
+ * prefix.  Free with spec_resources_free() (accepts NULL).
+ */
+int spec_resources_load(const char *path, struct spec_resources **ret, struct error_info *err);
+int spec_resources_parse(const char *json, const char *name, struct spec_resources **ret,
+                         struct error_info *err);
+void spec_resources_free(struct spec_resources *r);
+static inline void spec_resources_freep(struct spec_resources **r)
+{
+        spec_resources_free(*r);
+}
+
 /* The namespace entry of a type, or NULL when the config does not list it. */
 const struct spec_namespace *spec_find_namespace(const struct spec *s, enum spec_namespace_type t);
 

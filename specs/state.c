@@ -14,13 +14,12 @@ static int set_str(json_t *o, const char *key, const char *v)
         return json_object_set_new(o, key, json_string(v ? v : ""));
 }
 
-int spec_state_encode(const struct spec_state *st, bool full, char **ret)
+static json_t *state_object(const struct spec_state *st, bool full)
 {
-        json_auto_t *o = json_object();
-        char *s;
+        json_t *o = json_object();
 
         if (!o)
-                return -ENOMEM;
+                return NULL;
         set_str(o, "ociVersion", HUSK_OCI_VERSION);
         set_str(o, "id", st->id);
         json_object_set_new(o, "pid", json_integer(st->pid));
@@ -42,7 +41,31 @@ int spec_state_encode(const struct spec_state *st, bool full, char **ret)
                 set_str(o, "huskCgroup", st->cgroup);
                 json_object_set_new(o, "huskSystemdCgroup", json_boolean(st->systemd_cgroup));
         }
-        s = json_dumps(o, full ? JSON_COMPACT : JSON_INDENT(2));
+        return o;
+}
+
+int spec_state_encode(const struct spec_state *st, enum spec_state_form form, char **ret)
+{
+        json_auto_t *o = state_object(st, form == SPEC_STATE_FILE);
+        char *s = o ? json_dumps(o, form == SPEC_STATE_PRINT ? JSON_INDENT(2) : JSON_COMPACT) : NULL;
+
+        if (!s)
+                return -ENOMEM;
+        *ret = s;
+        return 0;
+}
+
+int spec_state_list_encode(struct spec_state *const *list, size_t n, char **ret)
+{
+        json_auto_t *a = json_array();
+        char *s;
+
+        if (!a)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++)
+                if (json_array_append_new(a, state_object(list[i], false)) < 0)
+                        return -ENOMEM;
+        s = json_dumps(a, JSON_COMPACT);
         if (!s)
                 return -ENOMEM;
         *ret = s;

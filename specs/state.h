@@ -31,12 +31,16 @@ struct spec_state {
         bool systemd_cgroup;
 };
 
-/*
- * Encodes st.  full: with husk's own facts (the file); otherwise the OCI state
- * that `husk state` prints (ociVersion, id, pid, status, bundle, rootfs,
- * created, owner, annotations), indented like runc's.
- */
-int spec_state_encode(const struct spec_state *st, bool full, char **ret);
+enum spec_state_form {
+        SPEC_STATE_FILE,  /* state.json: with husk's own facts, no status, compact */
+        SPEC_STATE_PRINT, /* `husk state`: the OCI state (ociVersion, id, pid, status, bundle,
+                             rootfs, created, owner, annotations), indented like runc's */
+        SPEC_STATE_HOOK,  /* a hook's stdin: the OCI state on one line */
+};
+
+int spec_state_encode(const struct spec_state *st, enum spec_state_form form, char **ret);
+/* `husk list --format json`: an array of the OCI states, on one line. */
+int spec_state_list_encode(struct spec_state *const *list, size_t n, char **ret);
 int spec_state_decode(const char *json, struct spec_state **ret, struct error_info *err);
 void spec_state_free(struct spec_state *st);
 static inline void spec_state_freep(struct spec_state **st)

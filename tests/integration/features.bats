@@ -34,6 +34,7 @@ setup() {
 @test "features lists hooks as an array of hook names" {
 	jq -e '.hooks | type == "array"' <<<"$FEATURES"
 	jq -e '.hooks - ["prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"] == []' <<<"$FEATURES"
+	jq -e '.hooks | length == 6' <<<"$FEATURES"
 }
 
 @test "features lists the mount options husk understands" {

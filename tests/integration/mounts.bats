@@ -191,3 +191,29 @@ has_opt() {
 	[ "${lines[0]}" = "mem 1" ]
 	[ "${lines[1]}" = "null 0" ]
 }
+
+@test "the cgroup mount shows the container's own cgroup, with or without a cgroup namespace" {
+	requires cgroup1
+	update_config '.linux.resources.pids = {limit: 33}'
+	# Without a cgroup namespace: the container's cgroup is bound from the host's hierarchy.
+	remove_ns cgroup
+	set_args sh -c 'cat /sys/fs/cgroup/pids/pids.max; grep " /sys/fs/cgroup/pids " /proc/self/mountinfo'
+	run husk run "$ID"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 33 ]
+	[ "$(awk '{print $4}' <<<"${lines[1]}")" = "$CGROUP_PATH" ]
+	[[ "${lines[1]}" == *" ro,nosuid,nodev,noexec"* ]]
+	# No staging directory is left in the tmpfs.
+	set_args ls -a /sys/fs/cgroup
+	run husk run "$ID"
+	[ "$status" -eq 0 ]
+	[[ "$output" != *staging* ]]
+	# With one: a fresh mount, whose root is the namespace's, the same cgroup.
+	add_ns cgroup
+	set_args sh -c 'cat /sys/fs/cgroup/pids/pids.max; grep " /sys/fs/cgroup/pids " /proc/self/mountinfo'
+	run husk run "$ID"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 33 ]
+	[ "$(awk '{print $4}' <<<"${lines[1]}")" = / ]
+	assert_no_leftovers
+}

@@ -31,6 +31,11 @@
  *   readlink PATH         the symlink's target
  *   isatty                "stdin=0|1 stdout=0|1 stderr=0|1"
  *   echo TEXT...          TEXT on stdout; "echo-err" writes it to stderr
+ *   alloc MB              touches MB MiB of memory, 1 MiB at a time, then prints
+ *                         "allocated MB" (a memory limit kills it first)
+ *   forks N               forks N children that wait; prints "forked K" (K < N
+ *                         when fork fails, with "fork: REASON" on stderr), then
+ *                         kills and reaps them
  *
  * Errors go to stderr as "payload: ..." with exit 1; bad usage exits 2.
  */
@@ -48,6 +53,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -317,6 +323,50 @@ static int cmd_sleep(const char *arg)
         return 0;
 }
 
+static int cmd_alloc(const char *arg)
+{
+        long mb = strtol(arg, NULL, 10);
+
+        for (long i = 0; i < mb; i++) {
+                char *p = malloc(1 << 20);
+
+                if (!p)
+                        return fail("malloc", arg);
+                memset(p, (int) (i & 0xff) | 1, 1 << 20);
+        }
+        printf("allocated %ld\n", mb);
+        return 0;
+}
+
+static int cmd_forks(const char *arg)
+{
+        long n = strtol(arg, NULL, 10), k;
+        pid_t pids[4096];
+
+        if (n < 0 || n > 4096)
+                return usage("forks N: 0 to 4096");
+        for (k = 0; k < n; k++) {
+                pid_t pid = fork();
+
+                if (pid < 0) {
+                        fprintf(stderr, "payload: fork: %s\n", strerror(errno));
+                        break;
+                }
+                if (pid == 0) {
+                        pause();
+                        _exit(0);
+                }
+                pids[k] = pid;
+        }
+        printf("forked %ld\n", k);
+        for (long i = 0; i < k; i++)
+                kill(pids[i], SIGKILL);
+        for (long i = 0; i < k; i++)
+                while (waitpid(pids[i], NULL, 0) < 0 && errno == EINTR)
+                        ;
+        return 0;
+}
+
 static int cmd_fds(void)
 {
         char path[sizeof "/proc/self/fd/" + 256], target[PATH_MAX];
@@ -449,6 +499,10 @@ int main(int argc, char **argv)
                 r = nargs > 0 ? cmd_sleep(args[0]) : usage("sleep SECONDS");
         else if (!strcmp(cmd, "fds"))
                 r = cmd_fds();
+        else if (!strcmp(cmd, "alloc"))
+                r = nargs > 0 ? cmd_alloc(args[0]) : usage("alloc MB");
+        else if (!strcmp(cmd, "forks"))
+                r = nargs > 0 ? cmd_forks(args[0]) : usage("forks N");
         else if (!strcmp(cmd, "cwd")) {
                 char buf[PATH_MAX];
 
@@ -492,7 +546,7 @@ int main(int argc, char **argv)
                 return usage("usage: payload pid|id|status|hostname|domainname|ns [KIND]|mountinfo|"
                              "links|exit N|signal-self SIG|trap SIG [CODE]|sleep SECS|fds|cwd|env|"
                              "umask|cat FILE...|write FILE TEXT|uidmap|stat PATH...|readlink PATH|"
-                             "isatty|echo TEXT...|echo-err TEXT...");
+                             "isatty|echo TEXT...|echo-err TEXT...|alloc MB|forks N");
         if (fflush(stdout) != 0)
                 return 1;
         return r;

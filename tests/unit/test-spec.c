@@ -602,9 +602,10 @@ static void test_features(void **state)
         assert_non_null(f);
         assert_string_equal(json_string_value(json_object_get(f, "ociVersionMin")), "1.0.0");
         assert_string_equal(json_string_value(json_object_get(f, "ociVersionMax")), "1.3.0");
-        /* Hooks are refused at run time for now: features must not claim them. */
+        /* Every kind of hook is run. */
         assert_true(json_is_array(json_object_get(f, "hooks")));
-        assert_int_equal(json_array_size(json_object_get(f, "hooks")), 0);
+        assert_int_equal(json_array_size(json_object_get(f, "hooks")), 6);
+        assert_true(array_has(json_object_get(f, "hooks"), "startContainer"));
         assert_int_equal(json_array_size(json_object_get(f, "mountOptions")), 34);
         assert_true(array_has(json_object_get(f, "mountOptions"), "nosymfollow"));
         l = json_object_get(f, "linux");

@@ -1,0 +1,731 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * `husk exec`: one more process in a running container, as a list of steps:
+ *
+ *   1 the container: state.json, status running (or paused with --ignore-paused),
+ *     a pidfd of its init checked by start time
+ *   2 the process: BUNDLE/config.json's process (the defaults), then --process or
+ *     the command line's overrides
+ *   3 the init's namespaces opened through /proc/PID/ns, kept only where they
+ *     differ from ours; its cgroup from state.json (and --cgroup's sub-cgroup)
+ *   4 husk becomes non-dumpable, joins the pid and time namespaces for its
+ *     children (setns of those two only affects children), and clone3s the
+ *     child straight into the cgroup2 cgroup (CLONE_INTO_CGROUP)
+ *   5 the parent puts the child into the v1 cgroups, then lets it go (sync)
+ *   6 the child joins the user namespace first, then the others (mnt last),
+ *     then process_setup() (rlimits, caps, user, no_new_privs, umask, cwd),
+ *     finds the executable on the container's PATH and execs with every fd but
+ *     stdio and the preserved ones closed; with a terminal, a pty opened in the
+ *     container's /dev/ptmx becomes its stdio and controlling terminal, and its
+ *     master is sent to the parent (SYNC_CONSOLE) just before the exec
+ *   7 the parent reads end-of-file (exec worked) or the child's error;
+ *     the pty master goes to --console-socket, or is proxied to our stdio;
+ *     -d: writes --pid-file and returns; else waits, forwarding signals
+ *
+ * The defaults come from the copy of config.json that create keeps in the
+ * state dir (ROOT/ID/config.json; the bundle's is read only for a container
+ * made before husk kept one).  seccomp and LSM labels are refused by create,
+ * so no container has them to apply here.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/sched.h>
+
+#include "base/cleanup.h"
+#include "base/fs.h"
+#include "base/log.h"
+#include "cgroups/cgroup.h"
+#include "internal.h"
+#include "namespaces/ns.h"
+#include "state.h"
+#include "sync.h"
+#include "terminal.h"
+#include "base/banned.h"
+
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+/* What the exec'd process is made of: owned parts and the process assembled from them. */
+struct exec_plan {
+        struct spec *config;       /* BUNDLE/config.json, NULL when unreadable with --process */
+        struct spec_process *file; /* --process */
+        struct spec_process p;     /* shallow: points into config, file and the arrays below */
+        struct spec_capabilities caps;
+        char **args, **env, **cap_arrays[4];
+        uint32_t *gids;
+};
+
+static void exec_plan_done(struct exec_plan *x)
+{
+        spec_free(x->config);
+        spec_process_free(x->file);
+        free(x->args);
+        free(x->env);
+        for (int i = 0; i < 4; i++)
+                free(x->cap_arrays[i]);
+        free(x->gids);
+}
+
+/* Fields a process may carry that this husk does not apply: refused, never ignored. */
+static int check_process_supported(const struct spec_process *p, const char *where, struct error_info *err)
+{
+        const char *field = NULL;
+
+        if (p->apparmor_profile && *p->apparmor_profile)
+                field = "apparmorProfile";
+        else if (p->selinux_label && *p->selinux_label)
+                field = "selinuxLabel";
+        else if (p->scheduler)
+                field = "scheduler";
+        else if (p->io_priority)
+                field = "ioPriority";
+        else if (p->exec_cpu_affinity_initial || p->exec_cpu_affinity_final)
+                field = "execCPUAffinity";
+        if (field)
+                return error_set_reason(err, EOPNOTSUPP, "%s: process.%s: not supported by this husk yet",
+                                        where, field);
+        return 0;
+}
+
+/* env with each K=V of add set: replacing the entry with the same K, else appended. */
+static int merge_env(struct exec_plan *x, char **add, size_t n_add, struct error_info *err)
+{
+        struct spec_process *p = &x->p;
+
+        x->env = calloc(p->n_env + n_add + 1, sizeof *x->env);
+        if (!x->env)
+                return error_set(err, ENOMEM, "--env");
+        size_t n = 0;
+        for (size_t i = 0; i < p->n_env; i++)
+                x->env[n++] = p->env[i];
+        for (size_t k = 0; k < n_add; k++) {
+                const char *eq = strchr(add[k], '=');
+                size_t klen = eq ? (size_t) (eq - add[k]) : 0;
+                size_t i;
+
+                if (!eq || klen == 0)
+                        return error_set_reason(err, EINVAL, "--env: '%s' is not KEY=VALUE", add[k]);
+                for (i = 0; i < n; i++)
+                        if (!strncmp(x->env[i], add[k], klen + 1))
+                                break;
+                x->env[i] = add[k];
+                if (i == n)
+                        n++;
+        }
+        x->env[n] = NULL;
+        p->env = x->env;
+        p->n_env = n;
+        return 0;
+}
+
+/* names + add into a new array (borrowed strings) stored in x->cap_arrays[slot]. */
+static int caps_with(struct exec_plan *x, int slot, char ***list, size_t *n, char **add, size_t n_add)
+{
+        char **a = calloc(*n + n_add + 1, sizeof *a);
+
+        if (!a)
+                return -ENOMEM;
+        for (size_t i = 0; i < *n; i++)
+                a[i] = (*list)[i];
+        for (size_t i = 0; i < n_add; i++)
+                a[*n + i] = add[i];
+        x->cap_arrays[slot] = a;
+        *list = a;
+        *n += n_add;
+        return 0;
+}
+
+/*
+ * --cap adds to the bounding, effective and permitted sets (as runc), and to the ambient one
+ * only when the process has inheritable capabilities (ambient ones need them).
+ */
+static int add_caps(struct exec_plan *x, char **add, size_t n_add, struct error_info *err)
+{
+        struct spec_capabilities *c = &x->caps;
+        int r;
+
+        if (!n_add)
+                return 0;
+        if (x->p.capabilities)
+                *c = *x->p.capabilities;
+        for (size_t i = 0; i < n_add; i++) {
+                /* Checked here: process.c skips unknown names with a warning, a flag must not be. */
+                if (strncmp(add[i], "CAP_", 4) != 0)
+                        return error_set_reason(err, EINVAL, "--cap: '%s' is not a capability name (CAP_…)",
+                                                add[i]);
+        }
+        r = caps_with(x, 0, &c->bounding, &c->n_bounding, add, n_add);
+        if (r >= 0)
+                r = caps_with(x, 1, &c->effective, &c->n_effective, add, n_add);
+        if (r >= 0)
+                r = caps_with(x, 2, &c->permitted, &c->n_permitted, add, n_add);
+        if (r >= 0 && c->n_inheritable)
+                r = caps_with(x, 3, &c->ambient, &c->n_ambient, add, n_add);
+        if (r < 0)
+                return error_set(err, -r, "--cap");
+        x->p.capabilities = c;
+        return 0;
+}
+
+static int apply_overrides(struct exec_plan *x, const struct container_exec_opts *o, struct error_info *err)
+{
+        struct spec_process *p = &x->p;
+        int r;
+
+        if (o->n_args) {
+                x->args = calloc(o->n_args + 1, sizeof *x->args);
+                if (!x->args)
+                        return error_set(err, ENOMEM, "exec");
+                memcpy(x->args, o->args, o->n_args * sizeof *x->args);
+                p->args = x->args;
+                p->n_args = o->n_args;
+        }
+        if (o->cwd) {
+                if (o->cwd[0] != '/')
+                        return error_set_reason(err, EINVAL, "--cwd: '%s' is not an absolute path", o->cwd);
+                p->cwd = (char *) o->cwd;
+        }
+        r = merge_env(x, o->env, o->n_env, err);
+        if (r < 0)
+                return r;
+        if (o->has_user) {
+                p->user.uid = o->uid;
+                p->user.gid = o->has_gid ? o->gid : 0;
+        }
+        if (o->n_additional_gids) {
+                x->gids = calloc(o->n_additional_gids, sizeof *x->gids);
+                if (!x->gids)
+                        return error_set(err, ENOMEM, "--additional-gids");
+                for (size_t i = 0; i < o->n_additional_gids; i++)
+                        x->gids[i] = o->additional_gids[i];
+                p->user.additional_gids = x->gids;
+                p->user.n_additional_gids = o->n_additional_gids;
+        }
+        if (o->no_new_privs)
+                p->no_new_privileges = true;
+        return add_caps(x, o->caps, o->n_caps, err);
+}
+
+/*
+ * The process: --process, or config.json's process with the command line's changes.  What a
+ * process file leaves out (capabilities, rlimits, noNewPrivileges) comes from config.json,
+ * as runc does.
+ */
+static int plan_process(struct exec_plan *x, const char *bundle, const struct container_exec_opts *o,
+                        struct error_info *err)
+{
+        char path[PATH_MAX];
+        struct error_info cerr = {0};
+        int r;
+
+        snprintf(path, sizeof path, "%s/%s/config.json", o->root, o->id);
+        if (access(path, F_OK) < 0)
+                snprintf(path, sizeof path, "%s/config.json", bundle);
+        r = spec_load(path, &x->config, &cerr);
+        if (r >= 0 && !x->config->process) {
+                r = error_set_reason(&cerr, EINVAL, "config.json: process: missing");
+        }
+        if (r < 0 && !o->process_file) {
+                *err = cerr;
+                return error_prefix(err, r, "container '%s': the defaults for exec", o->id);
+        }
+        if (r < 0) {
+                log_debug("exec without the container's defaults: %s", cerr.msg);
+                spec_free(x->config);
+                x->config = NULL;
+        }
+        if (!o->process_file) {
+                x->p = *x->config->process;
+                x->p.terminal = o->tty;
+                r = check_process_supported(&x->p, "exec", err);
+                if (r < 0)
+                        return r;
+                return apply_overrides(x, o, err);
+        }
+        r = spec_process_load(o->process_file, &x->file, err);
+        if (r < 0)
+                return r;
+        x->p = *x->file;
+        if (o->tty)
+                x->p.terminal = true;
+        r = check_process_supported(&x->p, o->process_file, err);
+        if (r < 0)
+                return r;
+        if (x->config) {
+                const struct spec_process *d = x->config->process;
+                if (!x->p.capabilities)
+                        x->p.capabilities = d->capabilities;
+                if (!x->p.n_rlimits) {
+                        x->p.rlimits = d->rlimits;
+                        x->p.n_rlimits = d->n_rlimits;
+                }
+                x->p.no_new_privileges |= d->no_new_privileges;
+        }
+        return 0;
+}
+
+/* ---- namespaces ---------------------------------------------------------------------- */
+
+/*
+ * The namespaces of the init to join: /proc/PID/ns/NAME of each type, kept where it is not
+ * ours already (joining our own user namespace fails; the others would be no-ops).
+ */
+static int open_namespaces(int procfd, pid_t pid, int fds[_SPEC_NS_MAX], struct error_info *err)
+{
+        for (int t = 0; t < _SPEC_NS_MAX; t++) {
+                char path[64], own[64];
+                struct stat a, b;
+
+                snprintf(path, sizeof path, "%d/ns/%s", (int) pid, ns_proc_name(t));
+                snprintf(own, sizeof own, "self/ns/%s", ns_proc_name(t));
+                _cleanup_close_ int fd = openat(procfd, path, O_RDONLY | O_CLOEXEC);
+                if (fd < 0 && errno == ENOENT && fstatat(procfd, own, &b, 0) < 0)
+                        continue; /* the kernel has no such namespace type */
+                if (fd < 0)
+                        return error_set(err, errno, "open '/proc/%s'", path);
+                if (fstat(fd, &a) < 0 || fstatat(procfd, own, &b, 0) < 0)
+                        return error_set(err, errno, "stat '/proc/%s'", path);
+                if (a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+                        continue;
+                fds[t] = TAKE_FD(fd);
+        }
+        return 0;
+}
+
+/* The child's joins: user first (its capabilities allow the rest), mnt last (it moves our root). */
+static int join_namespaces(int fds[_SPEC_NS_MAX], struct error_info *err)
+{
+        static const enum spec_namespace_type order[] = {
+                SPEC_NS_USER, SPEC_NS_IPC, SPEC_NS_UTS, SPEC_NS_NETWORK, SPEC_NS_CGROUP, SPEC_NS_MOUNT,
+        };
+
+        for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
+                enum spec_namespace_type t = order[i];
+                char path[64];
+
+                if (fds[t] < 0)
+                        continue;
+                snprintf(path, sizeof path, "/proc/<init>/ns/%s", ns_proc_name(t));
+                int r = ns_join_fd(fds[t], t, path, err);
+                if (r < 0)
+                        return r;
+                fds[t] = safe_close(fds[t]);
+        }
+        return 0;
+}
+
+/* ---- --cgroup ------------------------------------------------------------------------- */
+
+/*
+ * --cgroup, as runc: one "SUB" alone (every hierarchy), or any number of
+ * "CONTROLLER[,CONTROLLER…]:SUB" (those controllers' hierarchies; each controller once).
+ */
+static bool seen_has(const char *seen, const char *name)
+{
+        size_t len = strlen(name);
+
+        for (const char *p = seen; *p; p = strchr(p, ',') + 1)
+                if (!strncmp(p, name, len) && p[len] == ',')
+                        return true;
+        return false;
+}
+
+static int exec_sub_cgroup(struct cgroup *cg, char **args, size_t n, struct error_info *err)
+{
+        char seen[4096] = "";
+
+        for (size_t i = 0; i < n; i++) {
+                _cleanup_free_ char *copy = strdup(args[i]);
+                char *colon, *list, *name;
+                int r;
+
+                if (!copy)
+                        return error_set(err, ENOMEM, "--cgroup");
+                colon = strchr(copy, ':');
+                if (!colon) {
+                        if (n != 1)
+                                return error_set_reason(err, EINVAL,
+                                                        "--cgroup: '%s' has no CONTROLLER: prefix (needed "
+                                                        "when --cgroup is given more than once)",
+                                                        args[i]);
+                        r = cgroup_descend(cg, NULL, copy, err);
+                        if (r < 0)
+                                return error_prefix(err, r, "--cgroup '%s'", args[i]);
+                        continue;
+                }
+                *colon = '\0';
+                list = copy;
+                while ((name = strsep(&list, ","))) {
+                        if (!*name)
+                                return error_set_reason(err, EINVAL,
+                                                        "--cgroup: '%s' has an empty controller", args[i]);
+                        /* seen: "cpu,memory," — each controller once. */
+                        size_t len = strlen(name);
+                        if (seen_has(seen, name))
+                                return error_set_reason(err, EINVAL, "--cgroup: controller '%s' given twice",
+                                                        name);
+                        if (strlen(seen) + len + 2 < sizeof seen) {
+                                strncat(seen, name, sizeof seen - strlen(seen) - 1);
+                                strncat(seen, ",", sizeof seen - strlen(seen) - 1);
+                        }
+                        r = cgroup_descend(cg, name, colon + 1, err);
+                        if (r < 0)
+                                return error_prefix(err, r, "--cgroup '%s'", args[i]);
+                }
+        }
+        return 0;
+}
+
+/* ---- the child ------------------------------------------------------------------------- */
+
+struct exec_child {
+        struct container c; /* what process_setup() and process_exec() read */
+        struct container_opts copts;
+        struct spec spec;
+        int ns_fds[_SPEC_NS_MAX];
+        int procfd;
+        int sync_fd;
+};
+
+static int child_run(struct exec_child *k, char *exe, size_t size, struct error_info *err)
+{
+        char go;
+        int r;
+
+        /* sync: the parent has put us into every cgroup. */
+        ssize_t n = read(k->sync_fd, &go, 1);
+        if (n != 1)
+                return error_set(err, n < 0 ? errno : EPIPE, "wait for husk exec");
+        r = process_set_oom_score_adj(k->procfd, k->spec.process, err);
+        if (r < 0)
+                return r;
+        k->procfd = safe_close(k->procfd);
+        r = join_namespaces(k->ns_fds, err);
+        if (r < 0)
+                return r;
+        if (k->spec.process->terminal) {
+                /* Our root is the container's now: its /dev/ptmx, given to the process's uid. */
+                _cleanup_close_ int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+                if (rootfd < 0)
+                        return error_set(err, errno, "open the container's root");
+                r = terminal_open_pty(&k->c, rootfd, err);
+                if (r < 0)
+                        return r;
+        }
+        r = process_setup(&k->c, err);
+        if (r < 0)
+                return r;
+        r = process_find_executable(k->spec.process, exe, size, err);
+        if (r < 0 || !k->spec.process->terminal)
+                return r;
+        return terminal_hand_over(&k->c, k->sync_fd, err);
+}
+
+__attribute__((noreturn)) static void child_main(struct exec_child *k)
+{
+        struct error_info err = {0};
+        char exe[PATH_MAX];
+
+        /* If husk dies during the set-up, so does this half-made process. */
+        (void) prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+        if (child_run(k, exe, sizeof exe, &err) < 0) {
+                if (err.errnum <= 0)
+                        err.errnum = EIO;
+                (void) sync_send_error(k->sync_fd, &err);
+                _exit(1);
+        }
+        /* Closes everything of ours on exec; sync_fd is O_CLOEXEC: the parent reads EOF. */
+        process_exec(&k->c, k->sync_fd, exe);
+}
+
+/* ---- the parent ------------------------------------------------------------------------ */
+
+static pid_t clone_child(int cgroup_fd, int *ret_pidfd, bool *ret_in_cgroup)
+{
+        struct clone_args args = {
+                .flags = CLONE_PIDFD,
+                .pidfd = (uint64_t) (uintptr_t) ret_pidfd,
+                .exit_signal = SIGCHLD,
+        };
+
+        if (cgroup_fd >= 0) {
+                args.flags |= CLONE_INTO_CGROUP;
+                args.cgroup = (uint64_t) cgroup_fd;
+        }
+        pid_t pid = (pid_t) syscall(SYS_clone3, &args, sizeof args);
+        /* Not into the cgroup (old kernel, or a v2 cgroup with children): written to cgroup.procs. */
+        if (pid < 0 && cgroup_fd >= 0 && errno != ENOMEM && errno != EAGAIN)
+                return clone_child(-EBADF, ret_pidfd, ret_in_cgroup);
+        *ret_in_cgroup = cgroup_fd >= 0;
+        return pid;
+}
+
+/*
+ * Waits for the child's end of the sync socket: end-of-file once execve() worked.  Before it
+ * may come SYNC_CONSOLE with the pty master (*ret_master); instead of it SYNC_ERROR, or the
+ * bare struct error_info process_exec() writes when execve() fails.
+ */
+static int wait_exec(int fd, pid_t pid, int *ret_master, struct error_info *err)
+{
+        for (;;) {
+                union {
+                        struct sync_msg m;
+                        struct error_info e;
+                } buf;
+                union {
+                        char data[CMSG_SPACE(sizeof(int))];
+                        struct cmsghdr align;
+                } control;
+                struct iovec iov = {.iov_base = &buf, .iov_len = sizeof buf};
+                struct msghdr mh = {
+                        .msg_iov = &iov,
+                        .msg_iovlen = 1,
+                        .msg_control = control.data,
+                        .msg_controllen = sizeof control.data,
+                };
+                ssize_t n;
+                int passed = -EBADF;
+
+                do
+                        n = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
+                while (n < 0 && errno == EINTR);
+                if (n == 0)
+                        return 0;
+                for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); n > 0 && c; c = CMSG_NXTHDR(&mh, c))
+                        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+                                memcpy(&passed, CMSG_DATA(c), sizeof passed);
+                if (n == (ssize_t) sizeof buf.m && buf.m.type == SYNC_CONSOLE && passed >= 0) {
+                        safe_close(*ret_master);
+                        *ret_master = passed;
+                        continue;
+                }
+                safe_close(passed);
+                if (n == (ssize_t) sizeof buf.m && buf.m.type == SYNC_ERROR && buf.m.err.errnum > 0) {
+                        *err = buf.m.err;
+                        return -err->errnum;
+                }
+                if (n == (ssize_t) sizeof buf.e && buf.e.errnum > 0) {
+                        *err = buf.e;
+                        return -err->errnum;
+                }
+                return error_set(err, n < 0 ? errno : EIO, "exec'd process %d failed before exec",
+                                 (int) pid);
+        }
+}
+
+/* The pty master: to --console-socket, else kept for the foreground proxy. */
+static int hand_master(const struct container_exec_opts *o, int *master, struct error_info *err)
+{
+        if (*master < 0 || !o->console_socket)
+                return 0;
+        _cleanup_close_ int sock = terminal_connect(o->console_socket, err);
+        if (sock < 0)
+                return sock;
+        int r = terminal_send_master(sock, *master, o->console_socket, err);
+        *master = safe_close(*master);
+        return r;
+}
+
+/* Step 1: the container must be running (or paused, with --ignore-paused). */
+static int open_running(const struct container_exec_opts *o, struct spec_state **ret_st, int *ret_pidfd,
+                        struct error_info *err)
+{
+        int r = container_id_check(o->id, err);
+        if (r < 0)
+                return r;
+        _cleanup_close_ int dirfd = state_dir_open(o->root, o->id, false, err);
+        if (dirfd < 0)
+                return dirfd;
+        r = state_read(dirfd, ret_st, err);
+        if (r < 0)
+                return error_prefix(err, r, "container '%s'", o->id);
+        enum container_status s = state_status(dirfd, *ret_st, false);
+        if (s == STATUS_PAUSED && !o->ignore_paused)
+                return error_set_reason(err, EINVAL,
+                                        "cannot exec in container '%s': it is paused (resume it, or use "
+                                        "--ignore-paused)",
+                                        o->id);
+        if (s != STATUS_RUNNING && s != STATUS_PAUSED)
+                return error_set_reason(err, EINVAL, "cannot exec in container '%s': it is %s, not running",
+                                        o->id, container_status_name(s));
+        *ret_pidfd = state_open_init(*ret_st);
+        if (*ret_pidfd < 0)
+                return error_set_reason(err, ESRCH, "cannot exec in container '%s': it is stopped", o->id);
+        return 0;
+}
+
+/* Step 4's parent half: our children are born in the init's pid and time namespaces. */
+static int join_for_children(int fds[_SPEC_NS_MAX], struct error_info *err)
+{
+        static const enum spec_namespace_type types[] = {SPEC_NS_PID, SPEC_NS_TIME};
+
+        for (size_t i = 0; i < 2; i++) {
+                enum spec_namespace_type t = types[i];
+                if (fds[t] < 0)
+                        continue;
+                if (setns(fds[t], ns_clone_flag(t)) < 0)
+                        return error_set(err, errno, "join the container's %s namespace",
+                                         spec_namespace_name(t));
+                fds[t] = safe_close(fds[t]);
+        }
+        return 0;
+}
+
+static bool alive(int pidfd)
+{
+        struct pollfd p = {.fd = pidfd, .events = POLLIN};
+        return poll(&p, 1, 0) == 0;
+}
+
+/* Steps 3–7, with the plan made. */
+static int spawn_exec(const struct container_exec_opts *o, const struct spec_state *st, int init_pidfd,
+                      struct exec_child *k, int *ret_status, struct error_info *err)
+{
+        _cleanup_(cgroup_freep) struct cgroup *cg = NULL;
+        _cleanup_close_ int pidfd = -EBADF, parent_fd = -EBADF, master = -EBADF;
+        struct terminal_proxy tty = {0};
+        bool in_cgroup = false;
+        int sv[2], r;
+
+        r = k->procfd = ns_open_procfs("/proc", err);
+        if (r < 0)
+                return r;
+        r = open_namespaces(k->procfd, st->pid, k->ns_fds, err);
+        if (r < 0)
+                return r;
+        /* Still the init state.json names (its pidfd is not readable): the namespaces are its. */
+        if (!alive(init_pidfd))
+                return error_set_reason(err, ESRCH, "cannot exec in container '%s': it is stopped", o->id);
+        r = cgroup_deserialize(st->cgroup, &cg, err);
+        if (r < 0)
+                return r;
+        r = exec_sub_cgroup(cg, o->cgroups, o->n_cgroups, err);
+        if (r < 0)
+                return r;
+
+        /*
+         * Until execve a process of the container must not reach us through /proc (our fds,
+         * our binary) or ptrace: non-dumpable, inherited by the child with our memory.
+         */
+        (void) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+        r = join_for_children(k->ns_fds, err);
+        if (r < 0)
+                return r;
+        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+                return error_set(err, errno, "socketpair");
+        parent_fd = sv[0];
+        k->sync_fd = sv[1];
+
+        pid_t pid = clone_child(cgroup_v2_fd(cg), &pidfd, &in_cgroup);
+        if (pid == 0) {
+                parent_fd = safe_close(parent_fd);
+                child_main(k);
+        }
+        k->sync_fd = safe_close(k->sync_fd);
+        if (pid < 0)
+                return error_set(err, errno, "clone the process to exec in container '%s'", o->id);
+
+        /* sync: into the remaining cgroups, then the child may go on. */
+        r = cgroup_enter(cg, pid, in_cgroup, err);
+        if (r >= 0 && write(parent_fd, "1", 1) != 1)
+                r = error_set(err, errno, "release the process to exec");
+        if (r >= 0)
+                r = wait_exec(parent_fd, pid, &master, err);
+        if (r >= 0 && k->spec.process->terminal && master < 0)
+                r = error_set_reason(err, EIO, "exec: the process sent no terminal");
+        if (r >= 0)
+                r = hand_master(o, &master, err);
+        if (r < 0) {
+                (void) syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+                (void) waitpid(pid, NULL, 0);
+                return r;
+        }
+        log_debug("exec in container '%s': pid %d", o->id, (int) pid);
+        if (o->pid_file) {
+                r = write_pid_file(o->pid_file, pid, err);
+                if (r < 0) {
+                        if (o->detach) {
+                                (void) syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+                                (void) waitpid(pid, NULL, 0);
+                                return r;
+                        }
+                        log_warn("%s, ignoring", err->msg);
+                }
+        }
+        if (o->detach) {
+                *ret_status = 0;
+                return 0;
+        }
+        if (master < 0)
+                return wait_forwarding(pid, pidfd, NULL, ret_status, err);
+        r = terminal_proxy_begin(&tty, master, err);
+        if (r >= 0)
+                r = wait_forwarding(pid, pidfd, &tty, ret_status, err);
+        terminal_proxy_end(&tty);
+        return r;
+}
+
+int container_exec(const struct container_exec_opts *o, int *ret_status, struct error_info *err)
+{
+        _cleanup_(spec_state_freep) struct spec_state *st = NULL;
+        _cleanup_close_ int init_pidfd = -EBADF;
+        struct exec_plan x = {0};
+        struct exec_child k = {.procfd = -EBADF, .sync_fd = -EBADF};
+        sigset_t all, old;
+        int r;
+
+        for (int t = 0; t < _SPEC_NS_MAX; t++)
+                k.ns_fds[t] = -EBADF;
+        r = open_running(o, &st, &init_pidfd, err);
+        if (r < 0)
+                goto out;
+        r = plan_process(&x, st->bundle, o, err);
+        if (r < 0)
+                goto out;
+        if (o->console_socket && !x.p.terminal) {
+                r = error_set_reason(err, EINVAL, "--console-socket: needs a terminal (--tty)");
+                goto out;
+        }
+        if (x.p.terminal && o->detach && !o->console_socket) {
+                r = error_set_reason(err, EINVAL, "--tty with --detach needs --console-socket");
+                goto out;
+        }
+        k.spec.process = &x.p;
+        k.copts.preserve_fds = o->preserve_fds;
+        k.c.opts = &k.copts;
+        k.c.spec = &k.spec;
+        k.c.id = o->id;
+        k.c.pty_master = -EBADF;
+        k.c.pty_slave = -EBADF;
+
+        /* Every signal waits for wait_forwarding(); process_exec() unblocks them before execve. */
+        sigfillset(&all);
+        sigprocmask(SIG_BLOCK, &all, &old);
+        r = spawn_exec(o, st, init_pidfd, &k, ret_status, err);
+        sigprocmask(SIG_SETMASK, &old, NULL);
+out:
+        for (int t = 0; t < _SPEC_NS_MAX; t++)
+                safe_close(k.ns_fds[t]);
+        safe_close(k.procfd);
+        exec_plan_done(&x);
+        return r;
+}
