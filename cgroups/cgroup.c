@@ -293,6 +293,71 @@ static int hierarchy_plan(struct cgroup_hierarchy *h, const struct cgroup_mount 
         return 0;
 }
 
+/* "a-b.slice" → "/a.slice/a-b.slice" appended to buf, as systemd lays out nested slices. */
+static int expand_slice(const char *slice, char *buf, size_t size)
+{
+        size_t len = strlen(slice) - strlen(".slice");
+
+        if (!strcmp(slice, "-.slice"))
+                return 0; /* the root slice */
+        if (len == 0 || slice[0] == '-' || slice[len - 1] == '-' || strstr(slice, "--"))
+                return -EINVAL;
+        for (size_t i = 0; i <= len; i++) {
+                if (i < len && slice[i] != '-')
+                        continue;
+                size_t n = strlen(buf);
+                int w = snprintf(buf + n, size - n, "/%.*s.slice", (int) i, slice);
+                if (w < 0 || (size_t) w >= size - n)
+                        return -ENAMETOOLONG;
+        }
+        return 0;
+}
+
+int cgroup_systemd_path(const char *cgroups_path, const char *id, char **ret, struct error_info *err)
+{
+        char slice[256] = "", prefix[256] = "", name[256] = "", path[PATH_MAX] = "";
+        const char *s = cgroups_path && *cgroups_path ? cgroups_path : "";
+        int parts = 0;
+
+        if (*s) {
+                const char *c1 = strchr(s, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+                if (!c1 || !c2 || strchr(c2 + 1, ':'))
+                        return error_set_reason(err, EINVAL,
+                                                "linux.cgroupsPath '%s': with --systemd-cgroup it must be "
+                                                "slice:prefix:name",
+                                                s);
+                snprintf(slice, sizeof slice, "%.*s", (int) (c1 - s), s);
+                snprintf(prefix, sizeof prefix, "%.*s", (int) (c2 - c1 - 1), c1 + 1);
+                snprintf(name, sizeof name, "%s", c2 + 1);
+                parts = 3;
+        }
+        if (!*slice)
+                snprintf(slice, sizeof slice, "system.slice");
+        if (!*name)
+                snprintf(name, sizeof name, "%s", id);
+        if (parts == 0)
+                snprintf(prefix, sizeof prefix, "husk");
+        const char *bad = NULL;
+        if (strchr(slice, '/') || strlen(slice) <= strlen(".slice") ||
+            strcmp(slice + strlen(slice) - strlen(".slice"), ".slice"))
+                bad = "the slice must be a name ending in .slice";
+        else if (strchr(prefix, '/') || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))
+                bad = "prefix and name must not hold '/'";
+        else if (expand_slice(slice, path, sizeof path) < 0)
+                bad = "the slice's name is not one systemd accepts";
+        if (bad)
+                return error_set_reason(err, EINVAL, "linux.cgroupsPath '%s': %s", s, bad);
+        size_t n = strlen(path);
+        bool is_slice =
+                strlen(name) > strlen(".slice") && !strcmp(name + strlen(name) - strlen(".slice"), ".slice");
+        if (is_slice)
+                snprintf(path + n, sizeof path - n, "/%s", name);
+        else
+                snprintf(path + n, sizeof path - n, "/%s%s%s.scope", prefix, *prefix ? "-" : "", name);
+        *ret = strdup(path);
+        return *ret ? 0 : -ENOMEM;
+}
+
 int cgroup_create(const char *cgroups_path, const char *id, bool systemd, struct cgroup **ret,
                   struct error_info *err)
 {
@@ -302,11 +367,15 @@ int cgroup_create(const char *cgroups_path, const char *id, bool systemd, struct
         bool relative = !cgroups_path || cgroups_path[0] != '/';
         int r;
 
-        if (systemd)
-                return error_set(
-                        err, EOPNOTSUPP,
-                        "systemd cgroup driver (--systemd-cgroup, cgroupsPath '%s') is not supported yet",
-                        cgroups_path ? cgroups_path : "");
+        _cleanup_free_ char *mapped = NULL;
+        if (systemd) {
+                /* No systemd to ask here: the cgroupfs path systemd would give the unit. */
+                r = cgroup_systemd_path(cgroups_path, id, &mapped, err);
+                if (r < 0)
+                        return r;
+                cgroups_path = mapped;
+                relative = false;
+        }
         /* Refuse a bad path before looking at the host. */
         r = cgroup_path_resolve(cgroups_path, id, "/", &check, err);
         if (r < 0)

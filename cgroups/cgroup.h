@@ -47,7 +47,9 @@ int cgroup_detect(enum cgroup_mode *ret, struct error_info *err);
  *                           controllers for a child (the "no internal processes" rule);
  *   NULL or ""              as relative, with id as the path.
  * Components "" and "." are dropped; ".." is refused (EINVAL), as is a path naming no cgroup.
- * systemd (the "slice:prefix:name" form) is not supported yet: EOPNOTSUPP.
+ * systemd (--systemd-cgroup, the "slice:prefix:name" form): there is no systemd to talk to,
+ * so the form is mapped onto the cgroupfs path systemd would use (cgroup_systemd_path()) and
+ * created like an absolute path.
  *
  * In a v1 cpuset hierarchy each new directory gets cpuset.cpus and cpuset.mems copied from
  * its parent, since a task cannot join a cpuset with empty ones (ENOSPC).
@@ -60,6 +62,14 @@ int cgroup_detect(enum cgroup_mode *ret, struct error_info *err);
  */
 int cgroup_create(const char *cgroups_path, const char *id, bool systemd, struct cgroup **ret,
                   struct error_info *err);
+
+/*
+ * "slice:prefix:name" → the path systemd gives that unit: the slice expanded as systemd nests
+ * slices ("a-b.slice" → /a.slice/a-b.slice; "" → system.slice; "-.slice" → the root), then
+ * "prefix-name.scope", or the name itself when it is a slice.  NULL or "" → system.slice and
+ * "husk-ID.scope".  *ret is malloc'ed.  EINVAL with err for another form.
+ */
+int cgroup_systemd_path(const char *cgroups_path, const char *id, char **ret, struct error_info *err);
 
 /*
  * An O_RDONLY|O_DIRECTORY|O_CLOEXEC fd of the container's cgroup in the cgroup2 hierarchy

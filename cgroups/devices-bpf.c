@@ -95,20 +95,31 @@ int devices_bpf_compile(const struct device_rule *rules, size_t n, struct bpf_in
 
 int devices_bpf_attach(int cgroup_fd, const struct bpf_insn *insns, size_t n, struct error_info *err)
 {
-        char log[4096] = "";
+        static char log[65536];
         union bpf_attr load = {
                 .prog_type = BPF_PROG_TYPE_CGROUP_DEVICE,
                 .insns = (__u64) (uintptr_t) insns,
                 .insn_cnt = (__u32) n,
                 .license = (__u64) (uintptr_t) "GPL",
-                .log_buf = (__u64) (uintptr_t) log,
-                .log_size = sizeof log,
-                .log_level = 1,
         };
+        /*
+         * Without a log first: kernels before 6.4 fail the whole load with ENOSPC when the
+         * verifier's log does not fit its buffer.  The log is only asked for to explain a failure.
+         */
         _cleanup_close_ int prog = (int) syscall(SYS_bpf, BPF_PROG_LOAD, &load, sizeof load);
-        if (prog < 0)
-                return error_set(err, errno, "load the device filter (%zu instructions)%s%.200s", n,
-                                 log[0] ? ": " : "", log);
+        if (prog < 0) {
+                int saved = errno;
+                log[0] = '\0';
+                load.log_buf = (__u64) (uintptr_t) log;
+                load.log_size = sizeof log;
+                load.log_level = 1;
+                _cleanup_close_ int again = (int) syscall(SYS_bpf, BPF_PROG_LOAD, &load, sizeof load);
+                size_t len = strlen(log);
+                /* The verifier's last words say why. */
+                const char *tail = len > 200 ? log + len - 200 : log;
+                return error_set(err, saved, "load the device filter (%zu instructions)%s%s", n,
+                                 len ? ": " : "", tail);
+        }
 
         union bpf_attr attach = {
                 .target_fd = (__u32) cgroup_fd,

@@ -165,6 +165,14 @@ static int init_run(struct container *c, int fd, char *exe, size_t exe_size, str
                 r = ns_write_time_offsets(c->procfd, c->spec->linux, err);
                 if (r < 0)
                         return error_prefix(err, r, "linux.timeOffsets");
+                /*
+                 * Enter it now: before 6.x kernels an execve() does not move the caller into
+                 * time_for_children, only its children would be in the new namespace.
+                 */
+                _cleanup_close_ int tfd =
+                        openat(c->procfd, "self/ns/time_for_children", O_RDONLY | O_CLOEXEC);
+                if (tfd < 0 || setns(tfd, CLONE_NEWTIME) < 0)
+                        return error_set(err, errno, "enter the new time namespace");
         }
         r = process_set_oom_score_adj(c->procfd, c->spec->process, err);
         if (r < 0)

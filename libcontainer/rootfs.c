@@ -22,9 +22,11 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
+#include <linux/magic.h>
 
 #include "base/cleanup.h"
 #include "base/fs.h"
@@ -389,8 +391,25 @@ static int mount_one(struct container *c, int rootfd, int bundlefd, const struct
                 _cleanup_close_ int fd = root_mkdir_p(rootfd, m->destination, 0755);
                 if (fd < 0)
                         return error_set(err, -fd, "create '%s' in the rootfs", m->destination);
-                if (mount(*source ? source : type, fd_path(fd, p, sizeof p), type, mo.flags,
-                          mo.data[0] ? mo.data : NULL) < 0) {
+                int rc = mount(*source ? source : type, fd_path(fd, p, sizeof p), type, mo.flags,
+                               mo.data[0] ? mo.data : NULL);
+                struct statfs sfs;
+                /*
+                 * /sys bound from the host (below) brings the host's cgroup2 mount along, and the
+                 * kernel refuses to mount its superblock again at its own root (EBUSY): detach
+                 * that copy (ours, in our mount namespace) and mount the container's own.
+                 */
+                if (rc < 0 && errno == EBUSY && !strcmp(type, "cgroup2") && fstatfs(fd, &sfs) == 0 &&
+                    sfs.f_type == CGROUP2_SUPER_MAGIC &&
+                    umount2(fd_path(fd, p, sizeof p), MNT_DETACH) == 0) {
+                        safe_close(fd);
+                        fd = root_open(rootfd, m->destination, O_PATH | O_DIRECTORY);
+                        if (fd < 0)
+                                return error_set(err, -fd, "open '%s' in the rootfs", m->destination);
+                        rc = mount(*source ? source : type, fd_path(fd, p, sizeof p), type, mo.flags,
+                                   mo.data[0] ? mo.data : NULL);
+                }
+                if (rc < 0) {
                         r = errno;
                         /* A user namespace that does not own the network namespace cannot mount sysfs. */
                         if (!strcmp(type, "sysfs") && (r == EPERM || r == EBUSY) && c->new_userns) {

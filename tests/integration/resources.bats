@@ -348,7 +348,8 @@ counter() {
 @test "events streams stats and an oom event, and ends when the container stops" {
 	has memory || skip "no memory controller"
 	update_config '.linux.resources.memory = {limit: 33554432, swap: 33554432}'
-	set_args sh -c 'sleep 1; payload alloc 256; exit 3'
+	# Long enough before the OOM for two stats, even under emulation (tests/vm).
+	set_args sh -c 'sleep 2; payload alloc 256; exit 3'
 	run_detached
 	run --separate-stderr husk events --interval 300ms "$ID"
 	[ "$status" -eq 0 ]
@@ -412,5 +413,20 @@ counter() {
 	run --separate-stderr husk run "$ID"
 	[ "$status" -eq 1 ]
 	[[ "$stderr" == *"unified['../../cgroup.procs']: not a cgroup interface file name"* ]]
+	assert_no_leftovers
+}
+
+@test "--systemd-cgroup maps slice:prefix:name onto the path systemd would use, and removes it" {
+	update_config '.linux.cgroupsPath = $p' --arg p "husk-test.slice:husk:$ID"
+	remove_ns cgroup
+	set_args cat /proc/self/cgroup
+	run husk --systemd-cgroup run "$ID"
+	[ "$status" -eq 0 ]
+	grep -q ":/husk.slice/husk-test.slice/husk-$ID.scope\$" <<<"$output"
+	[ ! -e /sys/fs/cgroup/unified/husk.slice/husk-test.slice ] && [ ! -e /sys/fs/cgroup/husk.slice/husk-test.slice ]
+	update_config '.linux.cgroupsPath = "/not/systemd/form"'
+	run --separate-stderr husk --systemd-cgroup run "$ID"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "husk: linux.cgroupsPath '/not/systemd/form': with --systemd-cgroup it must be slice:prefix:name" ]
 	assert_no_leftovers
 }

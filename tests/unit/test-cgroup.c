@@ -496,8 +496,9 @@ static void test_create_refusals(void **state)
         struct cgroup *cg = NULL;
         struct error_info err = {0};
 
-        assert_int_equal(cgroup_create("system.slice:husk:abc", "abc", true, &cg, &err), -EOPNOTSUPP);
-        assert_non_null(strstr(err.msg, "systemd"));
+        /* --systemd-cgroup takes only the slice:prefix:name form. */
+        assert_int_equal(cgroup_create("/husk/abc", "abc", true, &cg, &err), -EINVAL);
+        assert_non_null(strstr(err.msg, "slice:prefix:name"));
         assert_int_equal(cgroup_create("/husk/../abc", "abc", false, &cg, &err), -EINVAL);
         assert_non_null(strstr(err.msg, "'..'"));
         assert_null(cg);
@@ -578,6 +579,48 @@ static void test_deserialize_rejects(void **state)
         host_free(f);
 }
 
+static void check_systemd(const char *in, const char *id, const char *want)
+{
+        struct error_info err = {0};
+        char *path = NULL;
+
+        assert_int_equal(cgroup_systemd_path(in, id, &path, &err), 0);
+        assert_string_equal(path, want);
+        free(path);
+}
+
+static void check_systemd_fails(const char *in, const char *want_msg)
+{
+        struct error_info err = {0};
+        char *path = NULL;
+
+        assert_int_equal(cgroup_systemd_path(in, "abc", &path, &err), -EINVAL);
+        assert_null(path);
+        assert_non_null(strstr(err.msg, want_msg));
+}
+
+/* --systemd-cgroup without a systemd: the path systemd would give the unit. */
+static void test_systemd_path(void **state)
+{
+        (void) state;
+        check_systemd("system.slice:husk:abc", "abc", "/system.slice/husk-abc.scope");
+        check_systemd("machine-web-db.slice:docker:x1", "x1",
+                      "/machine.slice/machine-web.slice/machine-web-db.slice/docker-x1.scope");
+        check_systemd(":husk:abc", "abc", "/system.slice/husk-abc.scope");
+        check_systemd("user.slice::abc", "abc", "/user.slice/abc.scope");
+        check_systemd("-.slice:p:abc", "abc", "/p-abc.scope");
+        check_systemd("system.slice:p:sub.slice", "abc", "/system.slice/sub.slice");
+        check_systemd(NULL, "abc", "/system.slice/husk-abc.scope");
+        check_systemd("", "id9", "/system.slice/husk-id9.scope");
+        check_systemd_fails("/husk/abc", "must be slice:prefix:name");
+        check_systemd_fails("a:b", "must be slice:prefix:name");
+        check_systemd_fails("a:b:c:d", "must be slice:prefix:name");
+        check_systemd_fails("system:p:abc", "ending in .slice");
+        check_systemd_fails("a--b.slice:p:abc", "not one systemd accepts");
+        check_systemd_fails("system.slice:p:a/b", "must not hold '/'");
+        check_systemd_fails("system.slice:p:..", "must not hold '/'");
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -598,6 +641,7 @@ int main(void)
                 cmocka_unit_test_teardown(test_create_refusals, teardown),
                 cmocka_unit_test_teardown(test_serialize_round_trip, teardown),
                 cmocka_unit_test_teardown(test_deserialize_rejects, teardown),
+                cmocka_unit_test(test_systemd_path),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
