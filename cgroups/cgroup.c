@@ -525,14 +525,6 @@ static int rmdir_one(int mount_fd, const char *path)
         return unlinkat(mount_fd, path, AT_REMOVEDIR) < 0 ? -errno : 0;
 }
 
-static long long now_ms(void)
-{
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Exiting tasks leave the cgroup a little after they are reaped: retry EBUSY until deadline. */
 static int rmdir_retry(int parent_fd, const char *name, long long deadline)
 {

@@ -317,14 +317,6 @@ int cgroup_apply_resources(struct cgroup *cg, const struct spec_resources *res, 
 
 /* ---- freezer ------------------------------------------------------------------------ */
 
-static long long now_ms(void)
-{
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void sleep_ms(long ms)
 {
         struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000};

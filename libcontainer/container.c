@@ -198,6 +198,8 @@ static int write_state(struct container *c, struct error_info *err)
                 .start_time = c->start_time,
                 .cgroup = cg,
                 .systemd_cgroup = c->opts->systemd_cgroup,
+                .post_hooks = hooks_any(&c->spec->hooks, SPEC_HOOK_POSTSTART) ||
+                              hooks_any(&c->spec->hooks, SPEC_HOOK_POSTSTOP),
         };
         return state_write(c->state_dirfd, &st, err);
 }
@@ -299,6 +301,8 @@ static char *stored_hook_state(const struct spec_state *st, const char *status)
 
 static void run_poststop(int dirfd, const char *root, const struct spec_state *st)
 {
+        if (!st->post_hooks)
+                return;
         _cleanup_(spec_freep) struct spec *s = kept_config(dirfd, root, st->id);
         if (!s || !hooks_any(&s->hooks, SPEC_HOOK_POSTSTOP))
                 return;
@@ -614,7 +618,8 @@ int container_start(const char *root, const char *id, struct error_info *err)
         r = release_init(fd, pidfd, id, err);
         if (r < 0)
                 return r;
-        _cleanup_(spec_freep) struct spec *kept = kept_config(fd, root, id);
+        /* Parsing the kept config again only for the hooks it is known to have. */
+        _cleanup_(spec_freep) struct spec *kept = st->post_hooks ? kept_config(fd, root, id) : NULL;
         _cleanup_free_ char *state = kept ? stored_hook_state(st, "running") : NULL;
         run_poststart(kept, state);
         return 0;

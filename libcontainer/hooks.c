@@ -18,25 +18,13 @@
 #include <linux/sched.h>
 
 #include "base/cleanup.h"
+#include "base/fs.h"
 #include "base/log.h"
 #include "hooks.h"
 #include "base/banned.h"
 
 #define HOOK_OUTPUT_MAX 2048
 #define HOOK_NAME_MAX 4200
-
-const char *hooks_kind_name(enum spec_hook_kind kind)
-{
-        static const char *const names[] = {
-                [SPEC_HOOK_PRESTART] = "prestart",
-                [SPEC_HOOK_CREATE_RUNTIME] = "createRuntime",
-                [SPEC_HOOK_CREATE_CONTAINER] = "createContainer",
-                [SPEC_HOOK_START_CONTAINER] = "startContainer",
-                [SPEC_HOOK_POSTSTART] = "poststart",
-                [SPEC_HOOK_POSTSTOP] = "poststop",
-        };
-        return kind < _SPEC_HOOK_KIND_MAX ? names[kind] : "?";
-}
 
 /* In the forked child: stdio on the pipes, no signal of ours blocked, then the hook. */
 __attribute__((noreturn)) static void hook_exec(const struct spec_hook *h, int in_fd, int out_fd)
@@ -56,14 +44,6 @@ __attribute__((noreturn)) static void hook_exec(const struct spec_hook *h, int i
         execve(h->path, h->n_args ? h->args : default_argv, h->n_env ? h->env : empty_env);
         dprintf(2, "exec: %s", strerror(errno));
         _exit(127);
-}
-
-static long long now_ms(void)
-{
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Trims trailing newlines and folds the rest onto one line for the message. */
@@ -187,7 +167,7 @@ int hooks_run(const struct spec_hooks *hooks, enum spec_hook_kind kind, const ch
                 const struct spec_hook *h = &hooks->hooks[kind][i];
                 char name[HOOK_NAME_MAX];
 
-                snprintf(name, sizeof name, "hooks.%s[%zu] '%s'", hooks_kind_name(kind), i, h->path);
+                snprintf(name, sizeof name, "hooks.%s[%zu] '%s'", spec_hook_names[kind], i, h->path);
                 log_debug("running %s", name);
                 int r = hook_run_one(h, name, state_json, err);
                 if (r < 0)
@@ -203,7 +183,7 @@ void hooks_run_warn(const struct spec_hooks *hooks, enum spec_hook_kind kind, co
                 struct error_info err = {0};
                 char name[HOOK_NAME_MAX], buf[2048];
 
-                snprintf(name, sizeof name, "hooks.%s[%zu] '%s'", hooks_kind_name(kind), i, h->path);
+                snprintf(name, sizeof name, "hooks.%s[%zu] '%s'", spec_hook_names[kind], i, h->path);
                 log_debug("running %s", name);
                 if (hook_run_one(h, name, state_json, &err) < 0)
                         log_warn("%s, ignoring", error_format(&err, buf, sizeof buf));

@@ -17,9 +17,6 @@
 #include "base/error.h"
 #include "specs/spec.h"
 
-/* "prestart", "createRuntime", … as config.json names the kind. */
-const char *hooks_kind_name(enum spec_hook_kind kind);
-
 /*
  * Runs the hooks of one kind in order, stopping at the first failure: an exit
  * status other than 0, a death by signal, an exec failure, or its timeout

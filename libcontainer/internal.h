@@ -20,9 +20,8 @@ struct container {
         char *bundle;    /* absolute */
         char *rootfs;    /* absolute, real path */
         int state_dirfd; /* ROOT/ID */
-        int lock_fd;
-        int procfd;  /* the host's /proc, checked to be procfs */
-        int fifo_fd; /* O_PATH of ROOT/ID/exec.fifo; the init reopens it for writing */
+        int procfd;      /* the host's /proc, checked to be procfs */
+        int fifo_fd;     /* O_PATH of ROOT/ID/exec.fifo; the init reopens it for writing */
         struct cgroup *cgroup;
         struct mount_opts *mount_opts; /* one per spec->mounts[], parsed by the parent */
 

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/fs.h"
 #include "cgroups/cgroup.h"
 #include "container.h"
 #include "internal.h"
@@ -151,27 +152,6 @@ static int emit_oom(const char *id, container_event_fn fn, void *userdata, struc
         return fn(json, userdata);
 }
 
-static long long now_ms(void)
-{
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* A pidfd of the init, checked against state.json's start time; -ESRCH when it is gone. */
-static int init_pidfd(const struct spec_state *st)
-{
-        _cleanup_close_ int procfd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
-        _cleanup_close_ int pidfd = (int) syscall(SYS_pidfd_open, st->pid, 0);
-
-        if (pidfd < 0)
-                return -errno;
-        if (proc_start_time(procfd, st->pid) != st->start_time)
-                return -ESRCH;
-        return TAKE_FD(pidfd);
-}
-
 int container_events(const char *root, const char *id, bool stats_only, unsigned interval_ms,
                      container_event_fn fn, void *userdata, struct error_info *err)
 {
@@ -187,7 +167,7 @@ int container_events(const char *root, const char *id, bool stats_only, unsigned
                 return emit_stats(t.cg, id, fn, userdata, err);
 
         /* Streaming: let go of the lock, so that state, kill and delete are not held up. */
-        _cleanup_close_ int pidfd = init_pidfd(t.st);
+        _cleanup_close_ int pidfd = state_open_init(t.st);
         t.dirfd = safe_close(t.dirfd);
         if (pidfd < 0)
                 return error_set(err, -pidfd, "container '%s' is not running", id);

@@ -26,14 +26,13 @@ int sync_send(int fd, enum sync_type type, pid_t pid)
         return send_msg(fd, &m);
 }
 
-int sync_send_fd(int fd, enum sync_type type, int passfd)
+ssize_t send_with_fd(int sock, const void *buf, size_t len, int passfd)
 {
-        struct sync_msg m = {.type = type};
         union {
                 char buf[CMSG_SPACE(sizeof(int))];
                 struct cmsghdr align;
         } control = {0};
-        struct iovec iov = {.iov_base = &m, .iov_len = sizeof m};
+        struct iovec iov = {.iov_base = (void *) buf, .iov_len = len};
         struct msghdr mh = {
                 .msg_iov = &iov,
                 .msg_iovlen = 1,
@@ -48,10 +47,18 @@ int sync_send_fd(int fd, enum sync_type type, int passfd)
         cm->cmsg_len = CMSG_LEN(sizeof(int));
         memcpy(CMSG_DATA(cm), &passfd, sizeof(int));
         do
-                n = sendmsg(fd, &mh, MSG_NOSIGNAL);
+                n = sendmsg(sock, &mh, MSG_NOSIGNAL);
         while (n < 0 && errno == EINTR);
+        return n < 0 ? -errno : n;
+}
+
+int sync_send_fd(int fd, enum sync_type type, int passfd)
+{
+        struct sync_msg m = {.type = type};
+        ssize_t n = send_with_fd(fd, &m, sizeof m, passfd);
+
         if (n < 0)
-                return -errno;
+                return (int) n;
         return n == sizeof m ? 0 : -EIO;
 }
 

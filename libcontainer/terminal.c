@@ -152,31 +152,13 @@ int terminal_connect(const char *path, struct error_info *err)
 int terminal_send_master(int sock, int master, const char *path, struct error_info *err)
 {
         /* As runc: the payload is the name of the file sent (engines read only the fd). */
+        /* As runc: the name of the file as the message, the fd beside it. */
         static const char name[] = "/dev/ptmx";
-        union {
-                char buf[CMSG_SPACE(sizeof(int))];
-                struct cmsghdr align;
-        } control = {0};
-        struct iovec iov = {.iov_base = (void *) name, .iov_len = sizeof name - 1};
-        struct msghdr mh = {
-                .msg_iov = &iov,
-                .msg_iovlen = 1,
-                .msg_control = control.buf,
-                .msg_controllen = sizeof control.buf,
-        };
-        struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-        ssize_t n;
+        ssize_t n = send_with_fd(sock, name, sizeof name - 1, master);
 
-        cm->cmsg_level = SOL_SOCKET;
-        cm->cmsg_type = SCM_RIGHTS;
-        cm->cmsg_len = CMSG_LEN(sizeof(int));
-        memcpy(CMSG_DATA(cm), &master, sizeof(int));
-        do
-                n = sendmsg(sock, &mh, MSG_NOSIGNAL);
-        while (n < 0 && errno == EINTR);
         if (n < 0)
-                return error_set(err, errno, "--console-socket: send the pty master to '%s'", path);
-        if ((size_t) n != iov.iov_len)
+                return error_set(err, (int) -n, "--console-socket: send the pty master to '%s'", path);
+        if ((size_t) n != sizeof name - 1)
                 return error_set_reason(err, EIO, "--console-socket: short send to '%s'", path);
         return 0;
 }

@@ -17,11 +17,6 @@
 #define HUSK_VERSION "unknown"
 #endif
 
-/* Every kind of hook is run (libcontainer/hooks.c), at the moment the runtime-spec names. */
-static const char *const hooks[] = {
-        "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop", NULL,
-};
-
 /* keep in sync with libcontainer/rootfs.c (mount flag table); list only what is implemented */
 static const char *const mount_options[] = {
         "ro",       "rw",         "nosuid",      "suid",          "nodev",       "dev",
@@ -127,8 +122,8 @@ int spec_features_json(char **ret)
         char *text;
 
         f = json_pack("{s:s, s:s, s:o, s:o, s:o, s:{s:s, s:s}}", "ociVersionMin", "1.0.0", "ociVersionMax",
-                      "1.3.0", "hooks", list_json(hooks), "mountOptions", list_json(mount_options), "linux",
-                      linux_json(), "annotations", "io.husk.version", HUSK_VERSION,
+                      "1.3.0", "hooks", list_json(spec_hook_names), "mountOptions", list_json(mount_options),
+                      "linux", linux_json(), "annotations", "io.husk.version", HUSK_VERSION,
                       "io.husk.cgroup.controllers", CGROUP_CONTROLLERS);
         if (!f)
                 return -ENOMEM;

@@ -23,7 +23,7 @@ static const char *const namespace_names[] = {
         [SPEC_NS_CGROUP] = "cgroup", [SPEC_NS_TIME] = "time",       NULL,
 };
 
-static const char *const hook_names[] = {
+const char *const spec_hook_names[] = {
         [SPEC_HOOK_PRESTART] = "prestart",
         [SPEC_HOOK_CREATE_RUNTIME] = "createRuntime",
         [SPEC_HOOK_CREATE_CONTAINER] = "createContainer",
@@ -201,7 +201,7 @@ static int parse_hooks(struct spec_ctx *c, json_t *top, struct spec *s)
         if (r <= 0)
                 return r;
         for (int k = 0; k < _SPEC_HOOK_KIND_MAX; k++) {
-                r = spec_get_array(c, hooks, hook_names[k], "hooks", SPEC_OPTIONAL, &arr);
+                r = spec_get_array(c, hooks, spec_hook_names[k], "hooks", SPEC_OPTIONAL, &arr);
                 if (r < 0)
                         return r;
                 if (r == 0)
@@ -210,7 +210,7 @@ static int parse_hooks(struct spec_ctx *c, json_t *top, struct spec *s)
                 if (!s->hooks.hooks[k])
                         return spec_oom(c);
                 s->hooks.n_hooks[k] = json_array_size(arr);
-                spec_path_key(path, "hooks", hook_names[k]);
+                spec_path_key(path, "hooks", spec_hook_names[k]);
                 json_array_foreach(arr, i, v)
                 {
                         r = parse_hook(c, v, spec_path_index(item, path, i), &s->hooks.hooks[k][i]);

@@ -450,6 +450,10 @@ const struct spec_namespace *spec_find_namespace(const struct spec *s, enum spec
 
 /* "pid", "network", … ; and back (-1 when unknown). */
 const char *spec_namespace_name(enum spec_namespace_type t);
+
+/* "prestart", "createRuntime", … as config.json names the hook kinds, by enum spec_hook_kind;
+ * NULL-terminated. */
+extern const char *const spec_hook_names[];
 int spec_namespace_from_name(const char *name);
 
 /* Looks up an annotation; NULL when absent. */

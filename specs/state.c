@@ -40,6 +40,7 @@ static json_t *state_object(const struct spec_state *st, bool full)
                 json_object_set_new(o, "huskStartTime", json_integer((json_int_t) st->start_time));
                 set_str(o, "huskCgroup", st->cgroup);
                 json_object_set_new(o, "huskSystemdCgroup", json_boolean(st->systemd_cgroup));
+                json_object_set_new(o, "huskPostHooks", json_boolean(st->post_hooks));
         }
         return o;
 }
@@ -98,6 +99,7 @@ int spec_state_decode(const char *json, struct spec_state **ret, struct error_in
         st->cgroup = dup_str(o, "huskCgroup");
         st->start_time = (unsigned long long) json_integer_value(json_object_get(o, "huskStartTime"));
         st->systemd_cgroup = json_is_true(json_object_get(o, "huskSystemdCgroup"));
+        st->post_hooks = json_is_true(json_object_get(o, "huskPostHooks"));
 
         json_t *a = json_object_get(o, "annotations");
         if (json_is_object(a) && json_object_size(a)) {

@@ -29,6 +29,7 @@ struct spec_state {
         unsigned long long start_time; /* of pid, clock ticks since boot */
         char *cgroup;                  /* cgroup_serialize() text */
         bool systemd_cgroup;
+        bool post_hooks; /* the config has poststart or poststop hooks (read again only then) */
 };
 
 enum spec_state_form {

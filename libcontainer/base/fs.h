@@ -36,3 +36,6 @@ bool path_exists(const char *path);
 
 /* Parses a decimal int/long with no trailing garbage.  Returns 0 or -EINVAL/-ERANGE. */
 int parse_long(const char *s, long *ret);
+
+/* CLOCK_MONOTONIC in milliseconds, for timeouts and intervals. */
+long long now_ms(void);

@@ -150,7 +150,7 @@ release() {
 	assert_no_leftovers
 }
 
-@test "the exit status of a created-then-started workload is its own (husk is not its parent)" {
+@test "start returns at once; a workload that exits 3 leaves a stopped container (its status goes to its reaper)" {
 	# Exits 3 once started; husk start returns 0 at once: the status belongs to the reaper.
 	set_args sh -c 'exit 3'
 	husk_raw create "$ID"
@@ -425,4 +425,19 @@ release() {
 	for ((i = 0; i < n; i++)); do
 		assert_no_leftovers "$ID-$i"
 	done
+}
+
+@test "every verb answers --help with its usage on stdout and exit 0; unknown options fail" {
+	local verb
+	for verb in create start run state kill delete list ps exec pause resume update events spec features; do
+		run --separate-stderr husk "$verb" --help
+		[ "$status" -eq 0 ]
+		[[ "${lines[0]}" == "usage: husk $verb"* ]]
+		[ -z "$stderr" ]
+	done
+	run husk exec --help
+	[[ "$output" == *--process* ]]
+	run --separate-stderr husk create --no-such-option "$ID"
+	[ "$status" -eq 1 ]
+	[ ! -e "$HUSK_ROOT/$ID" ]
 }

@@ -22,74 +22,18 @@
 #include "base/fs.h"
 #include "cgroups/cgroup-internal.h"
 #include "cgroups/cgroup.h"
+#include "fake-cgroup-host.h"
 
-#define FIXTURES "tests/fixtures/cgroup"
-
-struct fixture {
-        char root[64];
-        char *mountinfo;
-        char *self;
-        struct cgroup_host host;
-        struct cgroup_mounts ms;
-};
-
-static struct fixture *current;
-
-static char *fixture_text(const char *name)
-{
-        char path[PATH_MAX];
-        char *text = NULL;
-
-        snprintf(path, sizeof path, FIXTURES "/%s", name);
-        assert_int_equal(read_file_alloc(AT_FDCWD, path, &text, NULL), 0);
-        return text;
-}
-
-static void put(const char *path, const char *text)
-{
-        _cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-        assert_true(fd >= 0);
-        assert_int_equal(write_all(fd, text, strlen(text)), 0);
-}
-
-static const char *at(const struct fixture *f, const char *path)
-{
-        static char buf[4][PATH_MAX];
-        static int i;
-
-        i = (i + 1) % 4;
-        snprintf(buf[i], sizeof buf[i], "%s%s", f->root, path);
-        return buf[i];
-}
+/* The hierarchies of the fake host, for the tests that walk all of them. */
+static struct cgroup_mounts hier;
 
 /* The host of kind (hybrid, v1, v2), with the container's cgroup "/husk/abc" made in it. */
-static struct fixture *host_new(const char *kind, struct cgroup **ret)
+static struct fixture *descend_host(const char *kind, struct cgroup **ret)
 {
-        struct fixture *f = calloc(1, sizeof *f);
+        struct fixture *f = host_new(kind);
         struct error_info err = {0};
-        char name[64];
 
-        assert_non_null(f);
-        snprintf(f->root, sizeof f->root, "/tmp/test-cgroup-descend.XXXXXX");
-        assert_non_null(mkdtemp(f->root));
-        snprintf(name, sizeof name, "mountinfo-%s", kind);
-        f->mountinfo = fixture_text(name);
-        snprintf(name, sizeof name, "cgroup-%s", kind);
-        f->self = fixture_text(name);
-        f->host = (struct cgroup_host){.root = f->root, .mountinfo = f->mountinfo, .self_cgroup = f->self};
-        assert_int_equal(cgroup_mounts_parse(f->mountinfo, &f->ms), 0);
-        for (size_t i = 0; i < f->ms.n; i++) {
-                char p[PATH_MAX];
-                assert_int_equal(mkdir_p(at(f, f->ms.m[i].mountpoint), 0755), 0);
-                snprintf(p, sizeof p, "%s/cpuset.cpus", f->ms.m[i].mountpoint);
-                if (!strcmp(f->ms.m[i].controllers, "cpuset"))
-                        put(at(f, p), "0");
-                snprintf(p, sizeof p, "%s/cpuset.mems", f->ms.m[i].mountpoint);
-                if (!strcmp(f->ms.m[i].controllers, "cpuset"))
-                        put(at(f, p), "0");
-        }
-        cgroup_host_set_for_testing(&f->host);
-        current = f;
+        assert_int_equal(cgroup_mounts_parse(f->mountinfo, &hier), 0);
         assert_int_equal(cgroup_create("/husk/abc", "abc", false, ret, &err), 0);
         return f;
 }
@@ -99,8 +43,8 @@ static void make_sub(const struct fixture *f, const char *sub)
 {
         char p[PATH_MAX];
 
-        for (size_t i = 0; i < f->ms.n; i++) {
-                snprintf(p, sizeof p, "%s/husk/abc/%s", f->ms.m[i].mountpoint, sub);
+        for (size_t i = 0; i < hier.n; i++) {
+                snprintf(p, sizeof p, "%s/husk/abc/%s", hier.m[i].mountpoint, sub);
                 assert_int_equal(mkdir_p(at(f, p), 0755), 0);
         }
 }
@@ -117,25 +61,17 @@ static char *procs(const struct fixture *f, const char *mountpoint, const char *
         return text;
 }
 
-static int teardown(void **state)
+static int descend_teardown(void **state)
 {
-        (void) state;
-        if (!current)
-                return 0;
-        cgroup_host_set_for_testing(NULL);
-        (void) rm_rf_at(AT_FDCWD, current->root);
-        cgroup_mounts_done(&current->ms);
-        free(current->mountinfo);
-        free(current->self);
-        free(current);
-        current = NULL;
-        return 0;
+        cgroup_mounts_done(&hier);
+        memset(&hier, 0, sizeof hier);
+        return teardown(state);
 }
 
 static void test_every_hierarchy(void **state)
 {
         _cleanup_(cgroup_freep) struct cgroup *cg = NULL;
-        struct fixture *f = host_new("hybrid", &cg);
+        struct fixture *f = descend_host("hybrid", &cg);
         struct error_info err = {0};
 
         (void) state;
@@ -143,9 +79,9 @@ static void test_every_hierarchy(void **state)
         assert_int_equal(cgroup_descend(cg, NULL, "sub/deeper", &err), 0);
         assert_true(cgroup_v2_fd(cg) >= 0);
         assert_int_equal(cgroup_enter(cg, 42, false, &err), 0);
-        for (size_t i = 0; i < f->ms.n; i++) {
-                _cleanup_free_ char *in_sub = procs(f, f->ms.m[i].mountpoint, "sub/deeper");
-                _cleanup_free_ char *in_leaf = procs(f, f->ms.m[i].mountpoint, ".");
+        for (size_t i = 0; i < hier.n; i++) {
+                _cleanup_free_ char *in_sub = procs(f, hier.m[i].mountpoint, "sub/deeper");
+                _cleanup_free_ char *in_leaf = procs(f, hier.m[i].mountpoint, ".");
                 assert_string_equal(in_sub, "42");
                 assert_string_equal(in_leaf, "");
         }
@@ -154,7 +90,7 @@ static void test_every_hierarchy(void **state)
 static void test_one_controller(void **state)
 {
         _cleanup_(cgroup_freep) struct cgroup *cg = NULL;
-        struct fixture *f = host_new("hybrid", &cg);
+        struct fixture *f = descend_host("hybrid", &cg);
         struct error_info err = {0};
 
         (void) state;
@@ -172,7 +108,7 @@ static void test_one_controller(void **state)
 static void test_refusals(void **state)
 {
         _cleanup_(cgroup_freep) struct cgroup *cg = NULL;
-        struct fixture *f = host_new("v1", &cg);
+        struct fixture *f = descend_host("v1", &cg);
         struct error_info err = {0};
         static const char *bad[] = {"", "/", "..", "a/../b", "./a", "a/.", "//"};
 
@@ -193,9 +129,9 @@ static void test_refusals(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test_teardown(test_every_hierarchy, teardown),
-                cmocka_unit_test_teardown(test_one_controller, teardown),
-                cmocka_unit_test_teardown(test_refusals, teardown),
+                cmocka_unit_test_teardown(test_every_hierarchy, descend_teardown),
+                cmocka_unit_test_teardown(test_one_controller, descend_teardown),
+                cmocka_unit_test_teardown(test_refusals, descend_teardown),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
