@@ -155,19 +155,12 @@ static int parse_exec(int argc, char **argv, struct container_exec_opts *o, bool
                         *ret_changes = true;
                         break;
                 case OPT_APPARMOR:
-                        if (*optarg)
-                                return cmd_usage_error(
-                                        "exec",
-                                        "--apparmor '%s': AppArmor profiles are not supported "
-                                        "by this husk yet",
-                                        optarg);
+                        o->apparmor_profile = optarg;
+                        *ret_changes = true;
                         break;
                 case OPT_LABEL:
-                        if (*optarg)
-                                return cmd_usage_error("exec",
-                                                       "--process-label '%s': SELinux labels are not "
-                                                       "supported by this husk yet",
-                                                       optarg);
+                        o->process_label = optarg;
+                        *ret_changes = true;
                         break;
                 case OPT_PRESERVE:
                         if (parse_long(optarg, &n) < 0 || n < 0 || n > 65000)

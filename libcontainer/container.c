@@ -26,6 +26,7 @@
 #include "cgroups/cgroup.h"
 #include "hooks.h"
 #include "internal.h"
+#include "security.h"
 #include "namespaces/ns.h"
 #include "state.h"
 #include "sync.h"
@@ -55,7 +56,6 @@ int container_id_check(const char *id, struct error_info *err)
 /* Fields this build parses but does not apply yet: refused, never ignored. */
 static int check_supported(const struct spec *s, struct error_info *err)
 {
-        const struct spec_process *p = s->process;
         const struct spec_linux *lx = s->linux;
 
 #define REFUSE(cond, field)                                                                                 \
@@ -65,19 +65,12 @@ static int check_supported(const struct spec *s, struct error_info *err)
                                                 "config.json: %s: not supported by this husk yet", field);  \
         } while (0)
 
-        REFUSE(p->apparmor_profile && *p->apparmor_profile, "process.apparmorProfile");
-        REFUSE(p->selinux_label && *p->selinux_label, "process.selinuxLabel");
-        REFUSE(p->scheduler, "process.scheduler");
-        REFUSE(p->io_priority, "process.ioPriority");
-        REFUSE(p->exec_cpu_affinity_initial || p->exec_cpu_affinity_final, "process.execCPUAffinity");
         for (size_t i = 0; i < s->n_mounts; i++)
                 REFUSE(s->mounts[i].n_uid_mappings || s->mounts[i].n_gid_mappings,
                        "mounts[].uidMappings (idmapped mounts)");
         if (!lx)
                 return 0;
         REFUSE(lx->seccomp, "linux.seccomp");
-        REFUSE(lx->mount_label && *lx->mount_label, "linux.mountLabel");
-        REFUSE(lx->personality, "linux.personality");
         REFUSE(lx->intel_rdt, "linux.intelRdt");
         REFUSE(lx->memory_policy, "linux.memoryPolicy");
         REFUSE(lx->n_net_devices, "linux.netDevices");
@@ -157,6 +150,9 @@ static int load_bundle(struct container *c, struct error_info *err)
         if (stat(c->rootfs, &st) < 0 || !S_ISDIR(st.st_mode))
                 return error_set(err, ENOTDIR, "config.json: root.path: '%s'", path);
         r = check_supported(c->spec, err);
+        if (r < 0)
+                return r;
+        r = security_check(c->spec, err);
         if (r < 0)
                 return r;
         return plan_mounts(c, err);
@@ -465,6 +461,7 @@ static void container_init_fields(struct container *c, const struct container_op
                 .state_dirfd = -EBADF,
                 .procfd = -EBADF,
                 .fifo_fd = -EBADF,
+                .lsm_fd = -EBADF,
                 .pidfd = -EBADF,
                 .sync_fd = -EBADF,
                 .child_sync_fd = -EBADF,

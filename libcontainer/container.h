@@ -111,6 +111,8 @@ struct container_exec_opts {
         char **caps; /* added to the bounding, effective, permitted (and ambient) sets */
         size_t n_caps;
         bool no_new_privs;
+        const char *apparmor_profile; /* --apparmor */
+        const char *process_label;    /* --process-label (SELinux) */
         bool tty;
         const char *console_socket;
         bool detach;

@@ -51,6 +51,7 @@
 #include "base/log.h"
 #include "cgroups/cgroup.h"
 #include "internal.h"
+#include "security.h"
 #include "namespaces/ns.h"
 #include "state.h"
 #include "sync.h"
@@ -83,27 +84,6 @@ static void exec_plan_done(struct exec_plan *x)
         for (int i = 0; i < 4; i++)
                 free(x->cap_arrays[i]);
         free(x->gids);
-}
-
-/* Fields a process may carry that this husk does not apply: refused, never ignored. */
-static int check_process_supported(const struct spec_process *p, const char *where, struct error_info *err)
-{
-        const char *field = NULL;
-
-        if (p->apparmor_profile && *p->apparmor_profile)
-                field = "apparmorProfile";
-        else if (p->selinux_label && *p->selinux_label)
-                field = "selinuxLabel";
-        else if (p->scheduler)
-                field = "scheduler";
-        else if (p->io_priority)
-                field = "ioPriority";
-        else if (p->exec_cpu_affinity_initial || p->exec_cpu_affinity_final)
-                field = "execCPUAffinity";
-        if (field)
-                return error_set_reason(err, EOPNOTSUPP, "%s: process.%s: not supported by this husk yet",
-                                        where, field);
-        return 0;
 }
 
 /* env with each K=V of add set: replacing the entry with the same K, else appended. */
@@ -222,6 +202,10 @@ static int apply_overrides(struct exec_plan *x, const struct container_exec_opts
         }
         if (o->no_new_privs)
                 p->no_new_privileges = true;
+        if (o->apparmor_profile)
+                p->apparmor_profile = (char *) o->apparmor_profile;
+        if (o->process_label)
+                p->selinux_label = (char *) o->process_label;
         return add_caps(x, o->caps, o->n_caps, err);
 }
 
@@ -256,10 +240,10 @@ static int plan_process(struct exec_plan *x, const char *bundle, const struct co
         if (!o->process_file) {
                 x->p = *x->config->process;
                 x->p.terminal = o->tty;
-                r = check_process_supported(&x->p, "exec", err);
+                r = apply_overrides(x, o, err);
                 if (r < 0)
                         return r;
-                return apply_overrides(x, o, err);
+                return security_check_process(&x->p, err);
         }
         r = spec_process_load(o->process_file, &x->file, err);
         if (r < 0)
@@ -267,9 +251,9 @@ static int plan_process(struct exec_plan *x, const char *bundle, const struct co
         x->p = *x->file;
         if (o->tty)
                 x->p.terminal = true;
-        r = check_process_supported(&x->p, o->process_file, err);
+        r = security_check_process(&x->p, err);
         if (r < 0)
-                return r;
+                return error_prefix(err, r, "%s", o->process_file);
         if (x->config) {
                 const struct spec_process *d = x->config->process;
                 if (!x->p.capabilities)
@@ -418,6 +402,10 @@ static int child_run(struct exec_child *k, char *exe, size_t size, struct error_
         r = process_set_oom_score_adj(k->procfd, k->spec.process, err);
         if (r < 0)
                 return r;
+        r = security_open_exec_label(k->procfd, k->spec.process, err);
+        if (r < 0 && r != -EBADF)
+                return r;
+        k->c.lsm_fd = r;
         k->procfd = safe_close(k->procfd);
         r = join_namespaces(k->ns_fds, err);
         if (r < 0)
@@ -645,7 +633,9 @@ static int spawn_exec(const struct container_exec_opts *o, const struct spec_sta
                 return error_set(err, errno, "clone the process to exec in container '%s'", o->id);
 
         /* sync: into the remaining cgroups, then the child may go on. */
-        r = cgroup_enter(cg, pid, in_cgroup, err);
+        r = process_set_affinity(pid, k->spec.process->exec_cpu_affinity_initial, "initial", err);
+        if (r >= 0)
+                r = cgroup_enter(cg, pid, in_cgroup, err);
         if (r >= 0 && write(parent_fd, "1", 1) != 1)
                 r = error_set(err, errno, "release the process to exec");
         if (r >= 0)
@@ -716,6 +706,10 @@ int container_exec(const struct container_exec_opts *o, int *ret_status, struct 
         k.c.id = o->id;
         k.c.pty_master = -EBADF;
         k.c.pty_slave = -EBADF;
+        k.c.procfd = -EBADF;
+        k.c.lsm_fd = -EBADF;
+        /* linux.personality and linux.seccomp apply to exec'd processes too. */
+        k.spec.linux = x.config ? x.config->linux : NULL;
 
         /* Every signal waits for wait_forwarding(); process_exec() unblocks them before execve. */
         sigfillset(&all);

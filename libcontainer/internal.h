@@ -22,6 +22,7 @@ struct container {
         int state_dirfd; /* ROOT/ID */
         int procfd;      /* the host's /proc, checked to be procfs */
         int fifo_fd;     /* O_PATH of ROOT/ID/exec.fifo; the init reopens it for writing */
+        int lsm_fd;      /* child: /proc/thread-self/attr/…/exec, when the process has a label */
         struct cgroup *cgroup;
         struct mount_opts *mount_opts; /* one per spec->mounts[], parsed by the parent */
 
@@ -82,10 +83,12 @@ int mount_opts_parse(char *const *options, size_t n, struct mount_opts *ret, str
 
 /* process.c: the workload's process, run by the child after pivot_root. */
 /* linux.sysctl, written after pivot_root and before /proc/sys is made read-only. */
-int process_apply_sysctl(const struct spec_linux *lx, struct error_info *err);
+int process_apply_sysctl(int procfd, const struct spec_linux *lx, struct error_info *err);
 int process_setup(struct container *c, struct error_info *err);
 /* Writes process.oomScoreAdj through procfd; done early, while /proc/self is still ours. */
 int process_set_oom_score_adj(int procfd, const struct spec_process *p, struct error_info *err);
+/* process.execCPUAffinity.initial/final (which): pid's allowed CPUs; list NULL: nothing. */
+int process_set_affinity(pid_t pid, const char *list, const char *which, struct error_info *err);
 int process_find_executable(const struct spec_process *p, char *buf, size_t size, struct error_info *err);
 /* Execs the workload; on failure writes a struct error_info to report_fd and exits 127. */
 __attribute__((noreturn)) void process_exec(struct container *c, int report_fd, const char *path);

@@ -19,7 +19,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <stdint.h>
 #include <sys/capability.h>
+#include <sys/personality.h>
+#include <sys/syscall.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -29,6 +33,7 @@
 #include "base/fs.h"
 #include "base/log.h"
 #include "internal.h"
+#include "security.h"
 #include "sync.h"
 #include "base/banned.h"
 
@@ -36,17 +41,22 @@ DEFINE_CLEANUP_FUNC(cap_t, cap_free)
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-int process_apply_sysctl(const struct spec_linux *lx, struct error_info *err)
+int process_apply_sysctl(int procfd, const struct spec_linux *lx, struct error_info *err)
 {
         char path[PATH_MAX];
 
         for (size_t i = 0; lx && i < lx->n_sysctl; i++) {
                 const char *key = lx->sysctl[i].key;
-                size_t n = (size_t) snprintf(path, sizeof path, "/proc/sys/%s", key);
-                for (size_t k = sizeof "/proc/sys/" - 1; k < n; k++)
+                size_t n = (size_t) snprintf(path, sizeof path, "sys/%s", key);
+                for (size_t k = sizeof "sys/" - 1; k < n; k++)
                         if (path[k] == '.')
                                 path[k] = '/';
-                int r = write_file_at(AT_FDCWD, path, lx->sysctl[i].value);
+                /*
+                 * Through the host's /proc, held since before the namespaces were made: what is
+                 * mounted on the container's /proc/sys cannot stand in for the kernel's files, and
+                 * the net, ipc and uts files show this process's own namespaces.
+                 */
+                int r = procfs_write_at(procfd, path, lx->sysctl[i].value);
                 if (r < 0)
                         return error_set(err, -r, "linux.sysctl: set '%s' to '%s'", key,
                                          lx->sysctl[i].value);
@@ -61,7 +71,7 @@ int process_set_oom_score_adj(int procfd, const struct spec_process *p, struct e
         if (!p->has_oom_score_adj)
                 return 0;
         snprintf(buf, sizeof buf, "%d", p->oom_score_adj);
-        int r = write_file_at(procfd, "self/oom_score_adj", buf);
+        int r = procfs_write_at(procfd, "self/oom_score_adj", buf);
         if (r < 0)
                 return error_set(err, -r, "process.oomScoreAdj: set %d", p->oom_score_adj);
         return 0;
@@ -86,6 +96,137 @@ static int apply_rlimits(const struct spec_process *p, struct error_info *err)
                 return error_set(err, e, "process.rlimits[%zu]: set %s to soft %llu, hard %llu", i, rl->type,
                                  (unsigned long long) rl->soft, (unsigned long long) rl->hard);
         }
+        return 0;
+}
+
+/* process.ioPriority: ioprio_set(2) for this process (the workload keeps it across execve). */
+static int set_io_priority(const struct spec_io_priority *io, struct error_info *err)
+{
+        /* IOPRIO_PRIO_VALUE(class, data), IOPRIO_WHO_PROCESS = 1. */
+        long value = ((long) io->class_value << 13) | io->priority;
+
+        if (syscall(SYS_ioprio_set, 1, 0, value) < 0)
+                return error_set(err, errno, "process.ioPriority: set class %s, priority %d", io->class,
+                                 (int) io->priority);
+        return 0;
+}
+
+/* sched_setattr(2)'s argument, as the uapi has it (glibc 2.36 has no wrapper). */
+struct husk_sched_attr {
+        uint32_t size;
+        uint32_t sched_policy;
+        uint64_t sched_flags;
+        int32_t sched_nice;
+        uint32_t sched_priority;
+        uint64_t sched_runtime;
+        uint64_t sched_deadline;
+        uint64_t sched_period;
+        uint32_t sched_util_min;
+        uint32_t sched_util_max;
+};
+
+static uint64_t sched_flag_value(const char *name)
+{
+        static const struct {
+                const char *name;
+                uint64_t value;
+        } flags[] = {
+                {"SCHED_FLAG_RESET_ON_FORK", 0x01},  {"SCHED_FLAG_RECLAIM", 0x02},
+                {"SCHED_FLAG_DL_OVERRUN", 0x04},     {"SCHED_FLAG_KEEP_POLICY", 0x08},
+                {"SCHED_FLAG_KEEP_PARAMS", 0x10},    {"SCHED_FLAG_UTIL_CLAMP_MIN", 0x20},
+                {"SCHED_FLAG_UTIL_CLAMP_MAX", 0x40},
+        };
+        for (size_t i = 0; i < ARRAY_SIZE(flags); i++)
+                if (!strcmp(name, flags[i].name))
+                        return flags[i].value;
+        return 0;
+}
+
+/* process.scheduler: sched_setattr(2) with every field of the config. */
+static int set_scheduler(const struct spec_scheduler *s, struct error_info *err)
+{
+        struct husk_sched_attr attr = {
+                .size = sizeof attr,
+                .sched_policy = (uint32_t) s->policy_value,
+                .sched_nice = s->has_nice ? s->nice : 0,
+                .sched_priority = s->has_priority ? (uint32_t) s->priority : 0,
+                .sched_runtime = s->runtime,
+                .sched_deadline = s->deadline,
+                .sched_period = s->period,
+        };
+
+        for (size_t i = 0; i < s->n_flags; i++)
+                attr.sched_flags |= sched_flag_value(s->flags[i]);
+        if (syscall(SYS_sched_setattr, 0, &attr, 0) == 0)
+                return 0;
+        int e = errno;
+        if (e == EPERM && (s->policy_value == SCHED_FIFO || s->policy_value == SCHED_RR ||
+                           s->policy_value == SCHED_DEADLINE))
+                return error_set(err, e,
+                                 "process.scheduler: set policy %s, priority %d: real-time scheduling needs "
+                                 "CAP_SYS_NICE and a real-time budget here (cpu.rt_runtime_us of the cgroup)",
+                                 s->policy, (int) attr.sched_priority);
+        return error_set(err, e, "process.scheduler: set policy %s (nice %d, priority %d)", s->policy,
+                         (int) attr.sched_nice, (int) attr.sched_priority);
+}
+
+/* linux.personality: the execution domain (LINUX32: uname -m says i686 on x86_64). */
+static int set_personality(const struct spec_personality *p, struct error_info *err)
+{
+        unsigned long persona = !strcmp(p->domain, "LINUX32") ? PER_LINUX32 : PER_LINUX;
+
+        if (personality(persona) < 0)
+                return error_set(err, errno, "linux.personality: set domain %s", p->domain);
+        return 0;
+}
+
+/* Parses a cpu list ("0-3,7") into set; false when it is malformed or names a cpu out of range. */
+static bool parse_cpu_list(const char *list, cpu_set_t *set)
+{
+        const char *s = list;
+
+        CPU_ZERO(set);
+        while (*s) {
+                char *end;
+                unsigned long a = strtoul(s, &end, 10), b = a;
+                if (end == s)
+                        return false;
+                s = end;
+                if (*s == '-') {
+                        const char *t = s + 1;
+                        b = strtoul(t, &end, 10);
+                        if (end == t || b < a)
+                                return false;
+                        s = end;
+                }
+                if (b >= CPU_SETSIZE)
+                        return false;
+                for (unsigned long cpu = a; cpu <= b; cpu++)
+                        CPU_SET(cpu, set);
+                while (*s == ' ')
+                        s++;
+                if (*s == ',')
+                        s++;
+                else if (*s)
+                        return false;
+        }
+        return CPU_COUNT(set) > 0;
+}
+
+int process_set_affinity(pid_t pid, const char *list, const char *which, struct error_info *err)
+{
+        cpu_set_t set;
+
+        if (!list)
+                return 0;
+        if (!parse_cpu_list(list, &set))
+                return error_set_reason(err, EINVAL, "process.execCPUAffinity.%s: '%s' is not a list of CPUs",
+                                        which, list);
+        if (sched_setaffinity(pid, sizeof set, &set) < 0)
+                return error_set(err, errno,
+                                 "process.execCPUAffinity.%s: run on CPUs '%s' (none of them may be used "
+                                 "here?)",
+                                 which, list);
         return 0;
 }
 
@@ -224,6 +365,21 @@ int process_setup(struct container *c, struct error_info *err)
         r = apply_rlimits(p, err);
         if (r < 0)
                 return r;
+        /* While we may still raise them: real-time classes need CAP_SYS_NICE / CAP_SYS_ADMIN. */
+        if (p->io_priority && (r = set_io_priority(p->io_priority, err)) < 0)
+                return r;
+        if (p->scheduler && (r = set_scheduler(p->scheduler, err)) < 0)
+                return r;
+        if (c->spec->linux && c->spec->linux->personality &&
+            (r = set_personality(c->spec->linux->personality, err)) < 0)
+                return r;
+        /* The LSM's exec attribute is opened while the host's /proc is still ours; written before execve. */
+        if (c->lsm_fd < 0 && c->procfd >= 0) {
+                r = security_open_exec_label(c->procfd, p, err);
+                if (r < 0 && r != -EBADF)
+                        return r;
+                c->lsm_fd = r;
+        }
 
         if (p->capabilities) {
                 r = drop_bounding(p->capabilities, err);
@@ -306,6 +462,12 @@ void process_exec(struct container *c, int report_fd, const char *path)
         sigprocmask(SIG_SETMASK, &all, NULL);
         /* Set by init_main for the set-up only: a detached container outlives husk. */
         (void) prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+        /* In the container's cgroup now: the CPUs the workload runs on. */
+        if (process_set_affinity(0, c->spec->process->exec_cpu_affinity_final, "final", &err) < 0 ||
+            security_set_exec_label(c->lsm_fd, c->spec->process, &err) < 0) {
+                (void) write(report_fd, &err, sizeof err);
+                _exit(127);
+        }
         execve(path, c->spec->process->args, make_env(c->spec->process, c->opts->listen_fds));
 
         error_set(&err, errno, "exec '%s'", path);

@@ -769,7 +769,7 @@ int rootfs_setup(struct container *c, struct error_info *err)
                 return error_set(err, errno, "open / after pivot_root");
 
         /* Before readonlyPaths: /proc/sys is read-only after that (docker always sends sysctls). */
-        r = process_apply_sysctl(s->linux, err);
+        r = process_apply_sysctl(c->procfd, s->linux, err);
         if (r < 0)
                 return r;
 

@@ -27,6 +27,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
@@ -214,6 +215,11 @@ int spawn_init(struct container *c, struct error_info *err)
                 return r;
 
         c->pidfd = -EBADF;
+        /*
+         * Until the workload's execve, no process of the container may reach into ours through
+         * /proc (our fds, our binary) or ptrace: non-dumpable, inherited by the init with our memory.
+         */
+        (void) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
         pid = do_clone3(c->clone_flags, cgroup_v2_fd(c->cgroup), &c->pidfd, &in_cgroup);
         if (pid == 0) {
                 c->sync_fd = safe_close(c->sync_fd);
@@ -239,6 +245,10 @@ int spawn_init(struct container *c, struct error_info *err)
                 if (r < 0)
                         return r;
         }
+        /* Before the cgroup: on v1 and hybrid hosts joining the cpuset resets the affinity. */
+        r = process_set_affinity(c->pid, c->spec->process->exec_cpu_affinity_initial, "initial", err);
+        if (r < 0)
+                return r;
         r = cgroup_enter(c->cgroup, c->pid, in_cgroup, err);
         if (r < 0)
                 return r;

@@ -104,7 +104,7 @@ static int write_map(int procfd, pid_t pid, const char *file, const struct spec_
         r = format_map(m, n, buf, sizeof buf);
         if (r < 0)
                 return error_set(err, -r, "write /proc/%s: too many mappings", path);
-        r = write_file_at(procfd, path, buf);
+        r = procfs_write_at(procfd, path, buf);
         if (r < 0)
                 return error_set(err, -r, "write /proc/%s", path);
         return 0;
@@ -138,7 +138,7 @@ int ns_write_time_offsets(int procfd, const struct spec_linux *lx, struct error_
         for (char *line = buf, *nl; *line; line = nl + 1) {
                 nl = strchr(line, '\n');
                 *nl = '\0';
-                r = write_file_at(procfd, "self/timens_offsets", line);
+                r = procfs_write_at(procfd, "self/timens_offsets", line);
                 if (r < 0)
                         return error_set(err, -r, "write /proc/self/timens_offsets '%s'", line);
         }

@@ -9,6 +9,11 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <stdint.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <linux/magic.h>
+#include <linux/openat2.h>
 
 #include "cleanup.h"
 #include "fs.h"
@@ -37,6 +42,42 @@ int write_file_at(int dirfd, const char *path, const char *s)
         if (fd < 0)
                 return -errno;
         /* Kernel files take one write; report its errno (e.g. EBUSY, EINVAL). */
+        ssize_t n = write(fd, s, strlen(s));
+        if (n < 0)
+                return -errno;
+        if ((size_t) n != strlen(s))
+                return -EIO;
+        return 0;
+}
+
+int procfs_open_at(int procfd, const char *path, int flags)
+{
+        struct open_how how = {
+                .flags = (uint64_t) (flags | O_CLOEXEC | O_NOCTTY),
+                /* "self" and "thread-self" are plain symlinks; fd/ and exe are the magic ones. */
+                .resolve = RESOLVE_BENEATH | RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS,
+        };
+        struct statfs sfs;
+        int fd;
+
+        do
+                fd = (int) syscall(SYS_openat2, procfd, path, &how, sizeof how);
+        while (fd < 0 && errno == EAGAIN);
+        if (fd < 0)
+                return -errno;
+        if (fstatfs(fd, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC) {
+                int e = fd < 0 ? errno : EXDEV;
+                close(fd);
+                return -e;
+        }
+        return fd;
+}
+
+int procfs_write_at(int procfd, const char *path, const char *s)
+{
+        _cleanup_close_ int fd = procfs_open_at(procfd, path, O_WRONLY | O_TRUNC);
+        if (fd < 0)
+                return fd;
         ssize_t n = write(fd, s, strlen(s));
         if (n < 0)
                 return -errno;

@@ -14,6 +14,15 @@ int write_all(int fd, const void *data, size_t len);
 int write_file_at(int dirfd, const char *path, const char *s);
 
 /*
+ * Writes s to procfd/path, where procfd is a /proc checked to be procfs: the
+ * path is resolved beneath procfd without crossing a mount (nothing stacked on
+ * /proc can stand in for it) and the file opened is checked to be procfs too.
+ */
+int procfs_write_at(int procfd, const char *path, const char *s);
+/* The same checks, returning the open fd (flags: O_WRONLY, O_RDONLY…). */
+int procfs_open_at(int procfd, const char *path, int flags);
+
+/*
  * Reads at most size-1 bytes of dirfd/path into buf and NUL-terminates it.
  * Returns the number of bytes read.
  */

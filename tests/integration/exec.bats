@@ -279,10 +279,10 @@ status_field() {
 	[[ "$stderr" == *"--cap: 'NOT_A_CAP'"* ]]
 	run --separate-stderr husk exec --apparmor foo "$ID" true
 	[ "$status" -eq 1 ]
-	[[ "$stderr" == *"--apparmor 'foo'"*"not supported"* ]]
+	[ "$stderr" = "husk: process.apparmorProfile: 'foo': AppArmor is not enabled on this host" ]
 	run --separate-stderr husk exec --process-label foo "$ID" true
 	[ "$status" -eq 1 ]
-	[[ "$stderr" == *"--process-label 'foo'"*"not supported"* ]]
+	[ "$stderr" = "husk: process.selinuxLabel: 'foo': SELinux is not enabled on this host" ]
 	run --separate-stderr husk exec -d -t "$ID" true
 	[ "$status" -eq 1 ]
 	[ "$stderr" = "husk: --tty with --detach needs --console-socket" ]
