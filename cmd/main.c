@@ -9,6 +9,7 @@
 
 #include "base/log.h"
 #include "cmd.h"
+#include "libcontainer/selfexe.h"
 #include "specs/state.h"
 #include "base/banned.h"
 
@@ -146,6 +147,13 @@ int main(int argc, char **argv)
                         usage(stderr);
                         return 1;
                 }
+        }
+        /* Verbs that enter a container run from a binary the container cannot write (selfexe.c). */
+        if (optind < argc && (!strcmp(argv[optind], "create") || !strcmp(argv[optind], "run") ||
+                              !strcmp(argv[optind], "exec"))) {
+                struct error_info err = {0};
+                if (selfexe_protect(argv, &err) < 0)
+                        return cmd_fail(&err);
         }
         if (log_open(log_path, fmt, g.debug) < 0) {
                 fprintf(stderr, "husk: open log file '%s': %s\n", log_path, strerror(errno));

