@@ -415,3 +415,25 @@ status_of() {
 	[ "$(cat "$fake/ipv4/ip_forward")" = 0 ]
 	[ "$(nsenter --net="/proc/$pid/ns/net" cat /proc/sys/net/ipv4/ip_forward)" = 1 ]
 }
+
+@test "/dev/console is the pty bound by its fd: a console link in the image leads nowhere (CVE-2025-52565 class)" {
+	local dev=$BATS_TEST_TMPDIR/fake-dev
+	mkdir -p "$dev/pts"
+	# An image's /dev whose console points at a file the container must not get a pty over.
+	ln -s /proc/sys/kernel/core_pattern "$dev/console"
+	mknod -m 666 "$dev/null" c 1 3
+	mknod -m 666 "$dev/ptmx" c 5 2
+	update_config '.process.terminal = true
+		| .mounts = [.mounts[] | select(.destination != "/dev")]
+		| .mounts |= ([.[] | select(.destination == "/proc")]
+			+ [{destination: "/dev", type: "bind", source: $d, options: ["rbind"]}]
+			+ [.[] | select(.destination != "/proc")])' --arg d "$dev"
+	set_args payload mountinfo
+	run husk run "$ID" </dev/null
+	[ "$status" -eq 0 ]
+	# mountinfo: the pty is on /dev/console, nothing on the link's target.
+	awk '$5 == "/dev/console" { f = 1 } END { exit !f }' <<<"$output"
+	! awk '$5 ~ "^/proc/sys/kernel/core_pattern" { f = 1 } END { exit !f }' <<<"$output"
+	# The image's link was replaced inside the container only by a file of husk's.
+	[ ! -L "$dev/console" ] && [ -f "$dev/console" ]
+}
