@@ -70,9 +70,6 @@ static int check_supported(const struct spec *s, struct error_info *err)
         REFUSE(p->scheduler, "process.scheduler");
         REFUSE(p->io_priority, "process.ioPriority");
         REFUSE(p->exec_cpu_affinity_initial || p->exec_cpu_affinity_final, "process.execCPUAffinity");
-        for (size_t i = 0; i < s->n_mounts; i++)
-                REFUSE(s->mounts[i].n_uid_mappings || s->mounts[i].n_gid_mappings,
-                       "mounts[].uidMappings (idmapped mounts)");
         if (!lx)
                 return 0;
         REFUSE(lx->seccomp, "linux.seccomp");
@@ -94,13 +91,25 @@ static int plan_mounts(struct container *c, struct error_info *err)
         if (!c->mount_opts)
                 return error_set(err, ENOMEM, "plan the mounts");
         for (size_t i = 0; i < s->n_mounts; i++) {
+                const struct spec_mount *m = &s->mounts[i];
+                struct mount_opts *mo = &c->mount_opts[i];
                 struct error_info e = {0};
-                int r = mount_opts_parse(s->mounts[i].options, s->mounts[i].n_options, &c->mount_opts[i],
-                                         &e);
+                int r = mount_opts_parse(m->options, m->n_options, mo, &e);
                 if (r < 0)
-                        return error_set_reason(err, -r, "config.json: mounts[%zu].%s", i, e.msg);
-                if (s->mounts[i].type && !strcmp(s->mounts[i].type, "bind"))
-                        c->mount_opts[i].bind = true;
+                        return error_set_reason(err, -r, "config.json: mounts[%zu] ('%s'): %s", i,
+                                                m->destination, e.msg);
+                if (m->type && !strcmp(m->type, "bind"))
+                        mo->bind = true;
+                if (mo->bind && mo->data[0])
+                        return error_set_reason(err, EINVAL,
+                                                "config.json: mounts[%zu] ('%s'): options '%s': unknown "
+                                                "(a bind mount takes no file system options)",
+                                                i, m->destination, mo->data);
+                if (mo->tmpcopyup && (mo->bind || !m->type || strcmp(m->type, "tmpfs") != 0))
+                        return error_set_reason(err, EINVAL,
+                                                "config.json: mounts[%zu] ('%s'): tmpcopyup: only for "
+                                                "tmpfs mounts",
+                                                i, m->destination);
         }
         return 0;
 }
@@ -410,6 +419,7 @@ static void kill_leftovers(struct cgroup *cg)
 
 static void container_release(struct container *c)
 {
+        rootfs_prepare_release(c); /* before spec_free: it reads the number of mounts */
         safe_close(c->console_sock);
         safe_close(c->console_master);
         safe_close(c->sync_fd);
@@ -472,6 +482,7 @@ static void container_init_fields(struct container *c, const struct container_op
                 .console_master = -EBADF,
                 .pty_master = -EBADF,
                 .pty_slave = -EBADF,
+                .rootfs_tree = -EBADF,
         };
         for (int t = 0; t < _SPEC_NS_MAX; t++)
                 c->ns_fds[t] = -EBADF;
@@ -529,6 +540,9 @@ static int do_create(struct container *c, bool *ret_claimed, struct error_info *
         if (r < 0)
                 return r;
         r = apply_resources(c, err);
+        if (r < 0)
+                return r;
+        r = rootfs_prepare(c, err); /* idmapped binds, the overlay rootfs */
         if (r < 0)
                 return r;
         r = spawn_plan(c, err);
