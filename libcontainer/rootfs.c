@@ -790,8 +790,62 @@ static int setup_dev(struct container *c, int rootfd, struct error_info *err)
 
 /* ---- pivot_root and after ------------------------------------------------ */
 
-static int enter_rootfs(struct container *c, int rootfd, struct error_info *err)
+static int mount_id(int dirfd, const char *path, uint64_t *ret)
 {
+        struct statx stx;
+
+        if (statx(dirfd, path, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &stx) < 0)
+                return -errno;
+        *ret = stx.stx_mnt_id;
+        return 0;
+}
+
+/*
+ * pivot_root refuses a shared new root, a shared parent of it and a shared
+ * old root (pivot_root(2)).  With a shared rootfsPropagation these three are
+ * made private here (ours: our mount namespace's copies); the propagation
+ * asked for is given to the new / after the pivot.  The parent is found by
+ * walking up from the rootfs until the mount changes.
+ */
+static int unshare_for_pivot(int rootfd)
+{
+        struct mount_attr priv = {.propagation = MS_PRIVATE};
+        uint64_t id = 0, up_id = 0;
+        int r;
+
+        _cleanup_close_ int cur = openat(rootfd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (cur < 0)
+                return -errno;
+        r = mount_id(cur, "", &id);
+        for (;;) {
+                if (r < 0)
+                        return r;
+                _cleanup_close_ int up = openat(cur, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+                if (up < 0)
+                        return -errno;
+                r = mount_id(up, "", &up_id);
+                if (r < 0)
+                        return r;
+                struct stat a, b;
+                if (fstat(cur, &a) < 0 || fstat(up, &b) < 0)
+                        return -errno;
+                if (up_id != id || (a.st_dev == b.st_dev && a.st_ino == b.st_ino))
+                        break; /* cur is the root of its mount (or of everything) */
+                safe_close(cur);
+                cur = TAKE_FD(up);
+        }
+        _cleanup_close_ int oldroot = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (mount_setattr(cur, "", AT_EMPTY_PATH, &priv, sizeof priv) < 0 ||
+            mount_setattr(rootfd, "", AT_EMPTY_PATH, &priv, sizeof priv) < 0 ||
+            mount_setattr(oldroot, "", AT_EMPTY_PATH, &priv, sizeof priv) < 0)
+                return -errno;
+        return 0;
+}
+
+static int enter_rootfs(struct container *c, int rootfd, unsigned long propagation, struct error_info *err)
+{
+        int r;
+
         if (fchdir(rootfd) < 0)
                 return error_set(err, errno, "chdir to the rootfs '%s'", c->rootfs);
 
@@ -802,13 +856,29 @@ static int enter_rootfs(struct container *c, int rootfd, struct error_info *err)
                 if (chroot(".") < 0)
                         return error_set(err, errno, "chroot to the rootfs '%s'", c->rootfs);
         } else {
+                if (propagation & MS_SHARED) {
+                        r = unshare_for_pivot(rootfd);
+                        if (r < 0)
+                                return error_set(err, -r,
+                                                 "make the mounts around the rootfs private for "
+                                                 "pivot_root");
+                }
+                _cleanup_close_ int oldroot = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+                if (oldroot < 0)
+                        return error_set(err, errno, "open /");
                 if (syscall(SYS_pivot_root, ".", ".") < 0)
                         return error_set(err, errno, "pivot_root to '%s'", c->rootfs);
-                /* The old root is now stacked on "."; detach it without telling the host. */
-                if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+                /*
+                 * The old root is now stacked on "."; detach it without telling the host.  By
+                 * fd: a path "." would name the new root below it, not the old root.
+                 */
+                struct mount_attr slave = {.propagation = MS_SLAVE};
+                if (mount_setattr(oldroot, "", AT_EMPTY_PATH | AT_RECURSIVE, &slave, sizeof slave) < 0)
                         return error_set(err, errno, "make the old root a slave");
                 if (umount2(".", MNT_DETACH) < 0)
                         return error_set(err, errno, "detach the old root");
+                if ((propagation & MS_SHARED) && mount(NULL, ".", NULL, propagation, NULL) < 0)
+                        return error_set(err, errno, "linux.rootfsPropagation: set propagation of /");
         }
         if (chdir("/") < 0)
                 return error_set(err, errno, "chdir /");
@@ -935,25 +1005,25 @@ int rootfs_setup(struct container *c, struct error_info *err)
         const struct spec *s = c->spec;
         int r;
 
-        /* 1. Nothing below may propagate back to the host. */
+        /*
+         * 1. Nothing below may propagate back to the host: / is a slave while the rootfs is
+         * attached (an unbindable / could not be bound, a shared one would hand the overlay to
+         * the host), then it takes linux.rootfsPropagation.
+         */
+        if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+                return error_set(err, errno, "make / a slave");
+
+        /* 2. pivot_root needs the new root to be a mount point: the overlay, or a bind. */
         if (c->rootfs_tree >= 0) {
-                /*
-                 * The overlay (made by the parent) is attached while / is a slave, whatever
-                 * rootfsPropagation says: a shared / would hand it to the host's namespace too.
-                 */
-                if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
-                        return error_set(err, errno, "make / a slave");
                 if (move_mount(c->rootfs_tree, "", AT_FDCWD, c->rootfs, MOVE_MOUNT_F_EMPTY_PATH) < 0)
                         return error_set(err, errno, "attach the overlay rootfs at '%s'", c->rootfs);
                 c->rootfs_tree = safe_close(c->rootfs_tree);
-        }
-        if (mount(NULL, "/", NULL, root_propagation(s), NULL) < 0)
-                return error_set(err, errno, "linux.rootfsPropagation: set propagation of /");
-
-        /* 2. pivot_root needs the new root to be a mount point (the overlay is one). */
-        if (!spec_annotation(s, OVERLAY_LAYERS_ANNOTATION) &&
-            mount(c->rootfs, c->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+        } else if (mount(c->rootfs, c->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0) {
                 return error_set(err, errno, "bind the rootfs '%s' onto itself", c->rootfs);
+        }
+        if (root_propagation(s) != (MS_SLAVE | MS_REC) &&
+            mount(NULL, "/", NULL, root_propagation(s), NULL) < 0)
+                return error_set(err, errno, "linux.rootfsPropagation: set propagation of /");
         _cleanup_close_ int rootfd = open(c->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (rootfd < 0)
                 return error_set(err, errno, "open the rootfs '%s'", c->rootfs);
@@ -988,7 +1058,7 @@ int rootfs_setup(struct container *c, struct error_info *err)
                 return r;
 
         /* 5. */
-        r = enter_rootfs(c, rootfd, err);
+        r = enter_rootfs(c, rootfd, root_propagation(s), err);
         if (r < 0)
                 return r;
         rootfd = safe_close(rootfd);
