@@ -551,6 +551,8 @@ static int do_create(struct container *c, bool *ret_claimed, struct error_info *
         r = spawn_init(c, err); /* sync 1, hooks, the terminal, sync 2 */
         if (r < 0)
                 return r;
+        /* The init attached its copies: ours would only keep the overlay's superblock alive. */
+        rootfs_prepare_release(c);
         if (c->console_sock >= 0) {
                 r = terminal_send_master(c->console_sock, c->console_master, o->console_socket, err);
                 if (r < 0)

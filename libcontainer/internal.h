@@ -96,6 +96,12 @@ struct mount_opts {
         char data[1024];           /* the options mount(2) hands to the file system */
 };
 int mount_opts_parse(char *const *options, size_t n, struct mount_opts *ret, struct error_info *err);
+/*
+ * tmpcopyup.c: copies what a tmpfs covers (below: a directory fd opened before the mount) into
+ * it (top: the tmpfs's root), by fd: directories, files, symlinks, device nodes, with modes,
+ * owners and times.  dest names the mount in errors.
+ */
+int tmpcopyup(int below, int top, const char *dest, struct error_info *err);
 
 /* process.c: the workload's process, run by the child after pivot_root. */
 /* linux.sysctl, written after pivot_root and before /proc/sys is made read-only. */

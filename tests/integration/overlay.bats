@@ -200,6 +200,14 @@ no_overlay_mounts() {
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"config.json: root.path: '$ROOTFS': No such file or directory"* ]]
 	mkdir "$ROOTFS"
+	# A failure after the overlay was made: its upper and work directories go with the rest.
+	update_config '.mounts += [{destination: "/data", type: "bind", source: "/no/such/dir", options: ["bind"]}]'
+	run husk run "$ID"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"('/data'): bind source '/no/such/dir': No such file or directory"* ]]
+	assert_no_leftovers
+	no_overlay_mounts
+	update_config 'del(.mounts[-1])'
 	# The upper annotation alone.
 	update_config 'del(.annotations["io.husk.rootfs.layers"]) | .annotations["io.husk.rootfs.upper"] = "/tmp/x"'
 	run husk run "$ID"
