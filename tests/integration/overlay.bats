@@ -60,6 +60,12 @@ no_overlay_mounts() {
 	no_overlay_mounts
 	assert_no_leftovers
 	[ -z "$(ls -A "$ROOTFS")" ]
+	# --no-pivot moves the overlay onto / the same way.
+	run husk run --no-pivot "$ID"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "from the top" ]
+	[[ "$(awk '$5 == "/"' <<<"$output")" == *" - overlay overlay "* ]]
+	assert_no_leftovers
 }
 
 @test "two containers from the same layers each write into their own upper layer; the layers are untouched" {
