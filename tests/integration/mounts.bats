@@ -609,3 +609,19 @@ host_submount() {
 	[[ "${lines[0]}" == "/dev/null type=c dev=1:3 "* ]]
 	mount_at /dev/null
 }
+
+@test "remount changes the flags of the mount an earlier entry made, in place" {
+	update_config '.mounts += [
+		{destination: "/t", type: "tmpfs", source: "tmpfs", options: ["size=1m"]},
+		{destination: "/t", type: "tmpfs", source: "tmpfs", options: ["remount", "ro", "nosuid", "size=2m"]}]'
+	set_args sh -c 'payload mountinfo; payload write /t/x y; echo "write $?"'
+	run --separate-stderr husk run "$ID"
+	[ "$status" -eq 0 ]
+	# One mount at /t, not two: the same superblock, now read-only with the new size.
+	[ "$(awk '$5 == "/t"' <<<"$output" | wc -l)" = 1 ]
+	read -r fstype opts super < <(mount_at /t)
+	has_opt "$opts" ro
+	has_opt "$opts" nosuid
+	has_opt "$super" size=2048k
+	[ "${lines[-1]}" = "write 1" ]
+}
