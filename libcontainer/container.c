@@ -65,9 +65,6 @@ static int check_supported(const struct spec *s, struct error_info *err)
                                                 "config.json: %s: not supported by this husk yet", field);  \
         } while (0)
 
-        for (size_t i = 0; i < s->n_mounts; i++)
-                REFUSE(s->mounts[i].n_uid_mappings || s->mounts[i].n_gid_mappings,
-                       "mounts[].uidMappings (idmapped mounts)");
         if (!lx)
                 return 0;
         REFUSE(lx->seccomp, "linux.seccomp");
@@ -79,6 +76,24 @@ static int check_supported(const struct spec *s, struct error_info *err)
 }
 
 /* The mount options of every mount, parsed once here, before anything is made; the init applies them. */
+/*
+ * linux.mountLabel (security.c has checked that SELinux is there): the file systems the
+ * container gets fresh instances of carry it as their context, as runc labels them.
+ */
+static int add_mount_label(const struct spec *s, const struct spec_mount *m, struct mount_opts *mo)
+{
+        const char *label = s->linux ? s->linux->mount_label : NULL;
+        size_t used = strlen(mo->data);
+
+        if (!label || !*label || mo->bind || !m->type ||
+            (strcmp(m->type, "tmpfs") && strcmp(m->type, "devpts") && strcmp(m->type, "mqueue")))
+                return 0;
+        int w = snprintf(mo->data + used, sizeof mo->data - used, "%scontext=\"%s\"", used ? "," : "", label);
+        if (w < 0 || (size_t) w >= sizeof mo->data - used)
+                return -E2BIG;
+        return 0;
+}
+
 static int plan_mounts(struct container *c, struct error_info *err)
 {
         const struct spec *s = c->spec;
@@ -87,13 +102,29 @@ static int plan_mounts(struct container *c, struct error_info *err)
         if (!c->mount_opts)
                 return error_set(err, ENOMEM, "plan the mounts");
         for (size_t i = 0; i < s->n_mounts; i++) {
+                const struct spec_mount *m = &s->mounts[i];
+                struct mount_opts *mo = &c->mount_opts[i];
                 struct error_info e = {0};
-                int r = mount_opts_parse(s->mounts[i].options, s->mounts[i].n_options, &c->mount_opts[i],
-                                         &e);
+                int r = mount_opts_parse(m->options, m->n_options, mo, &e);
                 if (r < 0)
-                        return error_set_reason(err, -r, "config.json: mounts[%zu].%s", i, e.msg);
-                if (s->mounts[i].type && !strcmp(s->mounts[i].type, "bind"))
-                        c->mount_opts[i].bind = true;
+                        return error_set_reason(err, -r, "config.json: mounts[%zu] ('%s'): %s", i,
+                                                m->destination, e.msg);
+                if (m->type && !strcmp(m->type, "bind"))
+                        mo->bind = true;
+                if (mo->bind && mo->data[0])
+                        return error_set_reason(err, EINVAL,
+                                                "config.json: mounts[%zu] ('%s'): options '%s': unknown "
+                                                "(a bind mount takes no file system options)",
+                                                i, m->destination, mo->data);
+                if (mo->tmpcopyup && (mo->bind || !m->type || strcmp(m->type, "tmpfs") != 0))
+                        return error_set_reason(err, EINVAL,
+                                                "config.json: mounts[%zu] ('%s'): tmpcopyup: only for "
+                                                "tmpfs mounts",
+                                                i, m->destination);
+                r = add_mount_label(s, m, mo);
+                if (r < 0)
+                        return error_set_reason(err, -r, "config.json: mounts[%zu] ('%s'): linux.mountLabel: "
+                                                "the options are too long with it", i, m->destination);
         }
         return 0;
 }
@@ -406,6 +437,7 @@ static void kill_leftovers(struct cgroup *cg)
 
 static void container_release(struct container *c)
 {
+        rootfs_prepare_release(c); /* before spec_free: it reads the number of mounts */
         safe_close(c->console_sock);
         safe_close(c->console_master);
         safe_close(c->sync_fd);
@@ -469,6 +501,7 @@ static void container_init_fields(struct container *c, const struct container_op
                 .console_master = -EBADF,
                 .pty_master = -EBADF,
                 .pty_slave = -EBADF,
+                .rootfs_tree = -EBADF,
         };
         for (int t = 0; t < _SPEC_NS_MAX; t++)
                 c->ns_fds[t] = -EBADF;
@@ -528,12 +561,17 @@ static int do_create(struct container *c, bool *ret_claimed, struct error_info *
         r = apply_resources(c, err);
         if (r < 0)
                 return r;
+        r = rootfs_prepare(c, err); /* idmapped binds, the overlay rootfs */
+        if (r < 0)
+                return r;
         r = spawn_plan(c, err);
         if (r < 0)
                 return r;
         r = spawn_init(c, err); /* sync 1, hooks, the terminal, sync 2 */
         if (r < 0)
                 return r;
+        /* The init attached its copies: ours would only keep the overlay's superblock alive. */
+        rootfs_prepare_release(c);
         if (c->console_sock >= 0) {
                 r = terminal_send_master(c->console_sock, c->console_master, o->console_socket, err);
                 if (r < 0)

@@ -312,10 +312,17 @@ static int cmp_int(const void *a, const void *b)
  */
 static void close_inherited_fds(struct container *c)
 {
-        int keep[_SPEC_NS_MAX + 8], n = 0;
+        size_t n_mounts = c->mount_fds ? c->spec->n_mounts : 0;
+        _cleanup_free_ int *keep = malloc((_SPEC_NS_MAX + 8 + n_mounts) * sizeof *keep);
+        int n = 0;
         unsigned first = 3 + (unsigned) c->opts->listen_fds + (unsigned) c->opts->preserve_fds;
 
+        if (!keep)
+                _exit(1); /* the parent reads the sync socket's end and reports the init's failure */
         keep[n++] = c->child_sync_fd;
+        keep[n++] = c->rootfs_tree; /* the parent's detached mounts (rootfs-prepare.c) */
+        for (size_t i = 0; i < n_mounts; i++)
+                keep[n++] = c->mount_fds[i];
         keep[n++] = c->procfd;
         keep[n++] = c->fifo_fd;
         keep[n++] = log_fd();

@@ -4,6 +4,7 @@
 /* What the files of libcontainer share: the container being made. */
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "base/error.h"
@@ -25,6 +26,9 @@ struct container {
         int lsm_fd;      /* child: /proc/thread-self/attr/…/exec, when the process has a label */
         struct cgroup *cgroup;
         struct mount_opts *mount_opts; /* one per spec->mounts[], parsed by the parent */
+        int *mount_fds;  /* one per spec->mounts[]: a detached idmapped tree made by the parent, or -EBADF */
+        int rootfs_tree; /* the overlay rootfs (io.husk.rootfs.layers), detached, made by the parent; or
+                            -EBADF */
 
         /* The namespace plan, made by spawn_plan(). */
         int clone_flags;          /* CLONE_NEW* given to clone3 */
@@ -71,15 +75,34 @@ int init_hooks_before_pivot(struct container *c, struct error_info *err);
 
 /* rootfs.c: the mount namespace, run by the child. */
 int rootfs_setup(struct container *c, struct error_info *err);
+/*
+ * rootfs-prepare.c, run by the parent before the clone: what needs the host's privileges or
+ * paths, as detached mounts the init attaches (c->mount_fds: idmapped binds; c->rootfs_tree: the
+ * overlay rootfs, see overlay.h).  Checks the mounts' idmap options against their mappings.
+ */
+int rootfs_prepare(struct container *c, struct error_info *err);
+/* Closes what rootfs_prepare() opened; safe to call twice. */
+void rootfs_prepare_release(struct container *c);
 /* Parses mount(8)-style options into flags, propagation and data. */
 struct mount_opts {
         unsigned long flags;       /* MS_* applied at mount time */
         unsigned long propagation; /* MS_SHARED, MS_SLAVE, … (| MS_REC) */
         bool bind;
         bool recursive_bind;
-        char data[1024]; /* the options mount(2) hands to the file system */
+        uint64_t rec_set, rec_clr; /* MOUNT_ATTR_* for the whole tree (rro, rnosuid, …) */
+        bool rec_atime;            /* rec_set holds an atime mode (ratime, rnoatime, …) */
+        bool idmap;                /* idmap or ridmap: a bind whose ids go through a mapping */
+        bool recursive_idmap;      /* ridmap: every mount of an rbind tree is idmapped */
+        bool tmpcopyup;            /* a tmpfs filled with what was underneath */
+        char data[1024];           /* the options mount(2) hands to the file system */
 };
 int mount_opts_parse(char *const *options, size_t n, struct mount_opts *ret, struct error_info *err);
+/*
+ * tmpcopyup.c: copies what a tmpfs covers (below: a directory fd opened before the mount) into
+ * it (top: the tmpfs's root), by fd: directories, files, symlinks, device nodes, with modes,
+ * owners and times.  dest names the mount in errors.
+ */
+int tmpcopyup(int below, int top, const char *dest, struct error_info *err);
 
 /* process.c: the workload's process, run by the child after pivot_root. */
 /* linux.sysctl, written after pivot_root and before /proc/sys is made read-only. */

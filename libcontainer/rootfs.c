@@ -2,11 +2,15 @@
 /*
  * The container's mount namespace, set up by its init in this order:
  *
- *   1. propagation of "/" (linux.rootfsPropagation, default rslave) so
- *      nothing we mount reaches the host;
- *   2. the rootfs bound onto itself (pivot_root needs a mount point);
+ *   1. "/" made rslave, so nothing we mount reaches the host;
+ *   2. the rootfs bound onto itself (pivot_root needs a mount point), or the
+ *      overlay rootfs the parent made (overlay.c) attached there; then "/"
+ *      takes linux.rootfsPropagation;
  *   3. the mounts of config.json, in order, each target resolved inside the
- *      rootfs by fd (rootpath.c) and mounted onto that fd;
+ *      rootfs by fd (rootpath.c) and mounted onto that fd; binds as detached
+ *      trees (open_tree, or the idmapped ones of rootfs-prepare.c) attached
+ *      with move_mount; recursive attributes with mount_setattr AT_RECURSIVE;
+ *      tmpcopyup (tmpcopyup.c);
  *   4. /dev: the default devices of runtime-linux.md and linux.devices
  *      (mknod, or bind mounts of the host's nodes in a user namespace), and
  *      the /dev symlinks;
@@ -33,6 +37,7 @@
 #include "base/log.h"
 #include "cgroups/cgroup.h"
 #include "internal.h"
+#include "overlay.h"
 #include "rootpath.h"
 #include "terminal.h"
 #include "base/banned.h"
@@ -43,7 +48,19 @@
 
 /* ---- options ---------------------------------------------------------- */
 
-enum opt_kind { OPT_SET, OPT_CLEAR, OPT_PROPAGATION, OPT_BIND, OPT_RBIND, OPT_UNSUPPORTED };
+enum opt_kind {
+        OPT_SET,
+        OPT_CLEAR,
+        OPT_PROPAGATION,
+        OPT_BIND,
+        OPT_RBIND,
+        OPT_REC_SET,   /* a MOUNT_ATTR_* set on the whole tree (mount_setattr AT_RECURSIVE) */
+        OPT_REC_CLEAR, /* a MOUNT_ATTR_* cleared on the whole tree */
+        OPT_REC_ATIME, /* the atime mode of the whole tree: MOUNT_ATTR_{RELATIME,NOATIME,STRICTATIME} */
+        OPT_IDMAP,
+        OPT_RIDMAP,
+        OPT_TMPCOPYUP,
+};
 
 static const struct {
         const char *name;
@@ -85,28 +102,31 @@ static const struct {
         {"rslave", OPT_PROPAGATION, MS_SLAVE | MS_REC},
         {"unbindable", OPT_PROPAGATION, MS_UNBINDABLE},
         {"runbindable", OPT_PROPAGATION, MS_UNBINDABLE | MS_REC},
-        /* NEEDSWORK: the recursive attributes, idmapped mounts and tmpcopyup (rootfs issue). */
-        {"rro", OPT_UNSUPPORTED, 0},
-        {"rrw", OPT_UNSUPPORTED, 0},
-        {"rnosuid", OPT_UNSUPPORTED, 0},
-        {"rsuid", OPT_UNSUPPORTED, 0},
-        {"rnodev", OPT_UNSUPPORTED, 0},
-        {"rdev", OPT_UNSUPPORTED, 0},
-        {"rnoexec", OPT_UNSUPPORTED, 0},
-        {"rexec", OPT_UNSUPPORTED, 0},
-        {"rnodiratime", OPT_UNSUPPORTED, 0},
-        {"rdiratime", OPT_UNSUPPORTED, 0},
-        {"rrelatime", OPT_UNSUPPORTED, 0},
-        {"rnorelatime", OPT_UNSUPPORTED, 0},
-        {"ratime", OPT_UNSUPPORTED, 0},
-        {"rnoatime", OPT_UNSUPPORTED, 0},
-        {"rstrictatime", OPT_UNSUPPORTED, 0},
-        {"rnostrictatime", OPT_UNSUPPORTED, 0},
-        {"rnosymfollow", OPT_UNSUPPORTED, 0},
-        {"rsymfollow", OPT_UNSUPPORTED, 0},
-        {"idmap", OPT_UNSUPPORTED, 0},
-        {"ridmap", OPT_UNSUPPORTED, 0},
-        {"tmpcopyup", OPT_UNSUPPORTED, 0},
+        {"rro", OPT_REC_SET, MOUNT_ATTR_RDONLY},
+        {"rrw", OPT_REC_CLEAR, MOUNT_ATTR_RDONLY},
+        {"rnosuid", OPT_REC_SET, MOUNT_ATTR_NOSUID},
+        {"rsuid", OPT_REC_CLEAR, MOUNT_ATTR_NOSUID},
+        {"rnodev", OPT_REC_SET, MOUNT_ATTR_NODEV},
+        {"rdev", OPT_REC_CLEAR, MOUNT_ATTR_NODEV},
+        {"rnoexec", OPT_REC_SET, MOUNT_ATTR_NOEXEC},
+        {"rexec", OPT_REC_CLEAR, MOUNT_ATTR_NOEXEC},
+        {"rnodiratime", OPT_REC_SET, MOUNT_ATTR_NODIRATIME},
+        {"rdiratime", OPT_REC_CLEAR, MOUNT_ATTR_NODIRATIME},
+        {"rnosymfollow", OPT_REC_SET, MOUNT_ATTR_NOSYMFOLLOW},
+        {"rsymfollow", OPT_REC_CLEAR, MOUNT_ATTR_NOSYMFOLLOW},
+        /*
+         * The kernel takes the atime mode as one value, never a single bit cleared: "atime" and
+         * "nostrictatime" mean the kernel's default (relatime), "norelatime" means strictatime.
+         */
+        {"ratime", OPT_REC_ATIME, MOUNT_ATTR_RELATIME},
+        {"rnoatime", OPT_REC_ATIME, MOUNT_ATTR_NOATIME},
+        {"rrelatime", OPT_REC_ATIME, MOUNT_ATTR_RELATIME},
+        {"rnorelatime", OPT_REC_ATIME, MOUNT_ATTR_STRICTATIME},
+        {"rstrictatime", OPT_REC_ATIME, MOUNT_ATTR_STRICTATIME},
+        {"rnostrictatime", OPT_REC_ATIME, MOUNT_ATTR_RELATIME},
+        {"idmap", OPT_IDMAP, 0},
+        {"ridmap", OPT_RIDMAP, 0},
+        {"tmpcopyup", OPT_TMPCOPYUP, 0},
 };
 
 int mount_opts_parse(char *const *options, size_t n, struct mount_opts *ret, struct error_info *err)
@@ -116,12 +136,16 @@ int mount_opts_parse(char *const *options, size_t n, struct mount_opts *ret, str
         memset(ret, 0, sizeof *ret);
         for (size_t i = 0; i < n; i++) {
                 const char *o = options[i];
+                unsigned long f;
                 size_t k;
 
                 for (k = 0; k < ARRAY_SIZE(mount_option_table); k++)
                         if (!strcmp(o, mount_option_table[k].name))
                                 break;
                 if (k == ARRAY_SIZE(mount_option_table)) {
+                        if (!*o || strchr(o, ','))
+                                return error_set_reason(err, EINVAL,
+                                                        "options[%zu]: '%s' is not a mount option", i, o);
                         /* Not a generic option: hand it to the file system. */
                         int w = snprintf(ret->data + used, sizeof ret->data - used, "%s%s", used ? "," : "",
                                          o);
@@ -131,18 +155,18 @@ int mount_opts_parse(char *const *options, size_t n, struct mount_opts *ret, str
                         used += (size_t) w;
                         continue;
                 }
+                f = mount_option_table[k].flag;
                 switch (mount_option_table[k].kind) {
                 case OPT_SET:
-                        ret->flags |= mount_option_table[k].flag;
-                        if (mount_option_table[k].flag & (MS_NOATIME | MS_RELATIME | MS_STRICTATIME))
-                                ret->flags &= ~((MS_NOATIME | MS_RELATIME | MS_STRICTATIME) &
-                                                ~mount_option_table[k].flag);
+                        ret->flags |= f;
+                        if (f & (MS_NOATIME | MS_RELATIME | MS_STRICTATIME))
+                                ret->flags &= ~((MS_NOATIME | MS_RELATIME | MS_STRICTATIME) & ~f);
                         break;
                 case OPT_CLEAR:
-                        ret->flags &= ~mount_option_table[k].flag;
+                        ret->flags &= ~f;
                         break;
                 case OPT_PROPAGATION:
-                        ret->propagation = mount_option_table[k].flag;
+                        ret->propagation = f;
                         break;
                 case OPT_BIND:
                         ret->bind = true;
@@ -150,10 +174,27 @@ int mount_opts_parse(char *const *options, size_t n, struct mount_opts *ret, str
                 case OPT_RBIND:
                         ret->bind = ret->recursive_bind = true;
                         break;
-                case OPT_UNSUPPORTED:
-                        return error_set_reason(err, EOPNOTSUPP,
-                                                "options[%zu]: '%s' is not supported by this husk yet", i,
-                                                o);
+                case OPT_REC_SET:
+                        ret->rec_set |= f;
+                        ret->rec_clr &= ~f;
+                        break;
+                case OPT_REC_CLEAR:
+                        ret->rec_clr |= f;
+                        ret->rec_set &= ~f;
+                        break;
+                case OPT_REC_ATIME:
+                        ret->rec_atime = true;
+                        ret->rec_set = (ret->rec_set & ~MOUNT_ATTR__ATIME) | f;
+                        break;
+                case OPT_IDMAP:
+                        ret->idmap = true;
+                        break;
+                case OPT_RIDMAP:
+                        ret->idmap = ret->recursive_idmap = true;
+                        break;
+                case OPT_TMPCOPYUP:
+                        ret->tmpcopyup = true;
+                        break;
                 }
         }
         return 0;
@@ -186,44 +227,58 @@ static void flags_to_attr(unsigned long flags, struct mount_attr *attr)
 }
 
 /*
- * Binds source (a host path) onto targetfd: a detached copy of the tree
- * (open_tree), its attributes set while nobody can see it (mount_setattr),
- * then attached in one step (move_mount).
+ * The recursive attributes (rro, rnosuid, ratime, …) on the whole tree at fd,
+ * after the mount's own flags: a recursive one wins over a plain one.
  */
+static int set_recursive_attrs(int fd, const struct mount_opts *mo)
+{
+        struct mount_attr attr = {
+                .attr_set = mo->rec_set,
+                .attr_clr = mo->rec_clr | (mo->rec_atime ? MOUNT_ATTR__ATIME : 0),
+        };
+
+        if (!attr.attr_set && !attr.attr_clr)
+                return 0;
+        if (mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0)
+                return -errno;
+        return 0;
+}
+
+/*
+ * Attaches tree (a detached mount: open_tree or fsmount) onto targetfd, its
+ * attributes set while nobody can see it (mount_setattr), in one step
+ * (move_mount).  With recursive_attr, mo's flags go to every mount of the tree.
+ */
+static int attach_tree(int tree, int targetfd, const struct mount_opts *mo, bool recursive_attr)
+{
+        struct mount_attr attr;
+        int r;
+
+        flags_to_attr(mo->flags, &attr);
+        if ((attr.attr_set || attr.attr_clr) &&
+            mount_setattr(tree, "", AT_EMPTY_PATH | (recursive_attr ? AT_RECURSIVE : 0), &attr,
+                          sizeof attr) < 0)
+                return -errno;
+        r = set_recursive_attrs(tree, mo);
+        if (r < 0)
+                return r;
+        if (move_mount(tree, "", targetfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+                return -errno;
+        return 0;
+}
+
+/* Binds source (a host path, relative to srcdirfd; "" is srcdirfd itself) onto targetfd. */
 static int bind_onto(int srcdirfd, const char *source, int targetfd, const struct mount_opts *mo,
                      bool recursive_attr)
 {
         unsigned tree_flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (mo->recursive_bind ? AT_RECURSIVE : 0);
-        struct mount_attr attr;
 
         if (!*source)
                 tree_flags |= AT_EMPTY_PATH;
         _cleanup_close_ int tree = open_tree(srcdirfd, source, tree_flags);
         if (tree < 0)
                 return -errno;
-        flags_to_attr(mo->flags, &attr);
-        if ((attr.attr_set || attr.attr_clr) &&
-            mount_setattr(tree, "", AT_EMPTY_PATH | (recursive_attr ? AT_RECURSIVE : 0), &attr,
-                          sizeof attr) < 0)
-                return -errno;
-        if (move_mount(tree, "", targetfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-                return -errno;
-        return 0;
-}
-
-static int apply_propagation(int rootfd, const char *dest, unsigned long propagation)
-{
-        char p[64];
-
-        if (!propagation)
-                return 0;
-        /* Reopen: the new mount sits on top of the fd we mounted onto. */
-        _cleanup_close_ int fd = root_open(rootfd, dest, O_PATH);
-        if (fd < 0)
-                return fd;
-        if (mount(NULL, fd_path(fd, p, sizeof p), NULL, propagation, NULL) < 0)
-                return -errno;
-        return 0;
+        return attach_tree(tree, targetfd, mo, recursive_attr);
 }
 
 /*
@@ -360,27 +415,46 @@ static int mount_cgroup_v1(int rootfd, const char *dest, unsigned long flags, st
         return 0;
 }
 
-static int mount_one(struct container *c, int rootfd, int bundlefd, const struct spec_mount *m,
-                     const struct mount_opts *plan, struct error_info *err)
+/* Where a bind mount goes: a directory or a file, as its source is. */
+static int bind_target(int rootfd, const char *dest, bool dir)
 {
+        return dir ? root_mkdir_p(rootfd, dest, 0755) : root_mkfile(rootfd, dest, 0644);
+}
+
+static int mount_bind(int rootfd, int bundlefd, const struct spec_mount *m, int tree,
+                      const struct mount_opts *mo, struct error_info *err)
+{
+        const char *source = m->source ? m->source : "";
+        struct stat st;
+        int r;
+
+        /* Sources are host paths from the trusted config; relative ones are in the bundle. */
+        if (tree >= 0 ? fstat(tree, &st) < 0 : fstatat(bundlefd, source, &st, 0) < 0)
+                return error_set(err, errno, "bind source '%s'", source);
+        _cleanup_close_ int fd = bind_target(rootfd, m->destination, S_ISDIR(st.st_mode));
+        if (fd < 0)
+                return error_set(err, -fd, "create '%s' in the rootfs", m->destination);
+        /* An idmapped tree was made by the parent (it needs the host's privileges). */
+        r = tree >= 0 ? attach_tree(tree, fd, mo, false) : bind_onto(bundlefd, source, fd, mo, false);
+        if (r < 0)
+                return error_set(err, -r, "bind '%s' on '%s'", source, m->destination);
+        return 0;
+}
+
+static int mount_one(struct container *c, int rootfd, int bundlefd, size_t index, struct error_info *err)
+{
+        const struct spec_mount *m = &c->spec->mounts[index];
         const char *type = m->type ? m->type : "";
         const char *source = m->source ? m->source : "";
-        struct mount_opts mo = *plan;
-        struct stat st;
+        struct mount_opts mo = c->mount_opts[index];
+        _cleanup_close_ int below = -EBADF;
         char p[64];
         int r;
 
         if (mo.bind) {
-                /* Sources are host paths from the trusted config; relative ones are in the bundle. */
-                if (fstatat(bundlefd, source, &st, 0) < 0)
-                        return error_set(err, errno, "bind source '%s'", source);
-                _cleanup_close_ int fd = S_ISDIR(st.st_mode) ? root_mkdir_p(rootfd, m->destination, 0755)
-                                                             : root_mkfile(rootfd, m->destination, 0644);
-                if (fd < 0)
-                        return error_set(err, -fd, "create '%s' in the rootfs", m->destination);
-                r = bind_onto(bundlefd, source, fd, &mo, false);
+                r = mount_bind(rootfd, bundlefd, m, c->mount_fds ? c->mount_fds[index] : -EBADF, &mo, err);
                 if (r < 0)
-                        return error_set(err, -r, "bind '%s' on '%s'", source, m->destination);
+                        return r;
         } else if (!strcmp(type, "cgroup") && cgroup_has_v1(c->cgroup)) {
                 r = mount_cgroup_v1(rootfd, m->destination, mo.flags, err);
                 if (r < 0)
@@ -391,6 +465,12 @@ static int mount_one(struct container *c, int rootfd, int bundlefd, const struct
                 _cleanup_close_ int fd = root_mkdir_p(rootfd, m->destination, 0755);
                 if (fd < 0)
                         return error_set(err, -fd, "create '%s' in the rootfs", m->destination);
+                if (mo.tmpcopyup) {
+                        /* What the tmpfs will hide, held open to be copied into it. */
+                        below = root_open(rootfd, m->destination, O_RDONLY | O_DIRECTORY);
+                        if (below < 0)
+                                return error_set(err, -below, "tmpcopyup: open '%s'", m->destination);
+                }
                 int rc = mount(*source ? source : type, fd_path(fd, p, sizeof p), type, mo.flags,
                                mo.data[0] ? mo.data : NULL);
                 struct statfs sfs;
@@ -425,20 +505,37 @@ static int mount_one(struct container *c, int rootfd, int bundlefd, const struct
                         else
                                 errno = first;
                 }
+                r = rc < 0 ? errno : 0;
+                /* A user namespace that does not own the network namespace cannot mount sysfs. */
+                if (rc < 0 && !strcmp(type, "sysfs") && (r == EPERM || r == EBUSY) && c->new_userns) {
+                        struct mount_opts bind = mo;
+                        bind.recursive_bind = true;
+                        if (bind_onto(AT_FDCWD, "/sys", fd, &bind, false) == 0)
+                                rc = 0;
+                }
                 if (rc < 0) {
-                        r = errno;
-                        /* A user namespace that does not own the network namespace cannot mount sysfs. */
-                        if (!strcmp(type, "sysfs") && (r == EPERM || r == EBUSY) && c->new_userns) {
-                                mo.recursive_bind = true;
-                                if (bind_onto(AT_FDCWD, "/sys", fd, &mo, false) == 0)
-                                        return 0;
-                        }
+                        if (r == EINVAL && mo.data[0])
+                                return error_set(err, r, "mount %s on '%s' with options '%s'", type,
+                                                 m->destination, mo.data);
                         return error_set(err, r, "mount %s on '%s'", type, m->destination);
                 }
         }
-        r = apply_propagation(rootfd, m->destination, mo.propagation);
-        if (r < 0)
-                return error_set(err, -r, "set propagation of '%s'", m->destination);
+        /* Reopen: the new mount sits on top of the fd we mounted onto. */
+        _cleanup_close_ int top = root_open(rootfd, m->destination, O_PATH);
+        if (top < 0)
+                return error_set(err, -top, "open '%s' after mounting it", m->destination);
+        if (!mo.bind) {
+                r = set_recursive_attrs(top, &mo);
+                if (r < 0)
+                        return error_set(err, -r, "set the recursive attributes of '%s'", m->destination);
+        }
+        if (below >= 0) {
+                r = tmpcopyup(below, top, m->destination, err);
+                if (r < 0)
+                        return r;
+        }
+        if (mo.propagation && mount(NULL, fd_path(top, p, sizeof p), NULL, mo.propagation, NULL) < 0)
+                return error_set(err, errno, "set propagation of '%s'", m->destination);
         return 0;
 }
 
@@ -576,8 +673,62 @@ static int setup_dev(struct container *c, int rootfd, struct error_info *err)
 
 /* ---- pivot_root and after ------------------------------------------------ */
 
-static int enter_rootfs(struct container *c, int rootfd, struct error_info *err)
+static int mount_id(int dirfd, const char *path, uint64_t *ret)
 {
+        struct statx stx;
+
+        if (statx(dirfd, path, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &stx) < 0)
+                return -errno;
+        *ret = stx.stx_mnt_id;
+        return 0;
+}
+
+/*
+ * pivot_root refuses a shared new root, a shared parent of it and a shared
+ * old root (pivot_root(2)).  With a shared rootfsPropagation these three are
+ * made private here (ours: our mount namespace's copies); the propagation
+ * asked for is given to the new / after the pivot.  The parent is found by
+ * walking up from the rootfs until the mount changes.
+ */
+static int unshare_for_pivot(int rootfd)
+{
+        struct mount_attr priv = {.propagation = MS_PRIVATE};
+        uint64_t id = 0, up_id = 0;
+        int r;
+
+        _cleanup_close_ int cur = openat(rootfd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (cur < 0)
+                return -errno;
+        r = mount_id(cur, "", &id);
+        for (;;) {
+                if (r < 0)
+                        return r;
+                _cleanup_close_ int up = openat(cur, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+                if (up < 0)
+                        return -errno;
+                r = mount_id(up, "", &up_id);
+                if (r < 0)
+                        return r;
+                struct stat a, b;
+                if (fstat(cur, &a) < 0 || fstat(up, &b) < 0)
+                        return -errno;
+                if (up_id != id || (a.st_dev == b.st_dev && a.st_ino == b.st_ino))
+                        break; /* cur is the root of its mount (or of everything) */
+                safe_close(cur);
+                cur = TAKE_FD(up);
+        }
+        _cleanup_close_ int oldroot = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (mount_setattr(cur, "", AT_EMPTY_PATH, &priv, sizeof priv) < 0 ||
+            mount_setattr(rootfd, "", AT_EMPTY_PATH, &priv, sizeof priv) < 0 ||
+            mount_setattr(oldroot, "", AT_EMPTY_PATH, &priv, sizeof priv) < 0)
+                return -errno;
+        return 0;
+}
+
+static int enter_rootfs(struct container *c, int rootfd, unsigned long propagation, struct error_info *err)
+{
+        int r;
+
         if (fchdir(rootfd) < 0)
                 return error_set(err, errno, "chdir to the rootfs '%s'", c->rootfs);
 
@@ -588,13 +739,29 @@ static int enter_rootfs(struct container *c, int rootfd, struct error_info *err)
                 if (chroot(".") < 0)
                         return error_set(err, errno, "chroot to the rootfs '%s'", c->rootfs);
         } else {
+                if (propagation & MS_SHARED) {
+                        r = unshare_for_pivot(rootfd);
+                        if (r < 0)
+                                return error_set(err, -r,
+                                                 "make the mounts around the rootfs private for "
+                                                 "pivot_root");
+                }
+                _cleanup_close_ int oldroot = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+                if (oldroot < 0)
+                        return error_set(err, errno, "open /");
                 if (syscall(SYS_pivot_root, ".", ".") < 0)
                         return error_set(err, errno, "pivot_root to '%s'", c->rootfs);
-                /* The old root is now stacked on "."; detach it without telling the host. */
-                if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+                /*
+                 * The old root is now stacked on "."; detach it without telling the host.  By
+                 * fd: a path "." would name the new root below it, not the old root.
+                 */
+                struct mount_attr slave = {.propagation = MS_SLAVE};
+                if (mount_setattr(oldroot, "", AT_EMPTY_PATH | AT_RECURSIVE, &slave, sizeof slave) < 0)
                         return error_set(err, errno, "make the old root a slave");
                 if (umount2(".", MNT_DETACH) < 0)
                         return error_set(err, errno, "detach the old root");
+                if ((propagation & MS_SHARED) && mount(NULL, ".", NULL, propagation, NULL) < 0)
+                        return error_set(err, errno, "linux.rootfsPropagation: set propagation of /");
         }
         if (chdir("/") < 0)
                 return error_set(err, errno, "chdir /");
@@ -721,13 +888,25 @@ int rootfs_setup(struct container *c, struct error_info *err)
         const struct spec *s = c->spec;
         int r;
 
-        /* 1. Nothing below may propagate back to the host. */
-        if (mount(NULL, "/", NULL, root_propagation(s), NULL) < 0)
-                return error_set(err, errno, "linux.rootfsPropagation: set propagation of /");
+        /*
+         * 1. Nothing below may propagate back to the host: / is a slave while the rootfs is
+         * attached (an unbindable / could not be bound, a shared one would hand the overlay to
+         * the host), then it takes linux.rootfsPropagation.
+         */
+        if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+                return error_set(err, errno, "make / a slave");
 
-        /* 2. pivot_root needs the new root to be a mount point. */
-        if (mount(c->rootfs, c->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+        /* 2. pivot_root needs the new root to be a mount point: the overlay, or a bind. */
+        if (c->rootfs_tree >= 0) {
+                if (move_mount(c->rootfs_tree, "", AT_FDCWD, c->rootfs, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+                        return error_set(err, errno, "attach the overlay rootfs at '%s'", c->rootfs);
+                c->rootfs_tree = safe_close(c->rootfs_tree);
+        } else if (mount(c->rootfs, c->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0) {
                 return error_set(err, errno, "bind the rootfs '%s' onto itself", c->rootfs);
+        }
+        if (root_propagation(s) != (MS_SLAVE | MS_REC) &&
+            mount(NULL, "/", NULL, root_propagation(s), NULL) < 0)
+                return error_set(err, errno, "linux.rootfsPropagation: set propagation of /");
         _cleanup_close_ int rootfd = open(c->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (rootfd < 0)
                 return error_set(err, errno, "open the rootfs '%s'", c->rootfs);
@@ -737,9 +916,11 @@ int rootfs_setup(struct container *c, struct error_info *err)
 
         /* 3. */
         for (size_t i = 0; i < s->n_mounts; i++) {
-                r = mount_one(c, rootfd, bundlefd, &s->mounts[i], &c->mount_opts[i], err);
+                r = mount_one(c, rootfd, bundlefd, i, err);
                 if (r < 0)
                         return error_prefix(err, r, "mounts[%zu] ('%s')", i, s->mounts[i].destination);
+                if (c->mount_fds)
+                        c->mount_fds[i] = safe_close(c->mount_fds[i]);
                 log_debug("mounted %s on %s", s->mounts[i].type ? s->mounts[i].type : "bind",
                           s->mounts[i].destination);
         }
@@ -760,7 +941,7 @@ int rootfs_setup(struct container *c, struct error_info *err)
                 return r;
 
         /* 5. */
-        r = enter_rootfs(c, rootfd, err);
+        r = enter_rootfs(c, rootfd, root_propagation(s), err);
         if (r < 0)
                 return r;
         rootfd = safe_close(rootfd);

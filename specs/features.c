@@ -19,12 +19,34 @@
 
 /* keep in sync with libcontainer/rootfs.c (mount flag table); list only what is implemented */
 static const char *const mount_options[] = {
-        "ro",       "rw",         "nosuid",      "suid",          "nodev",       "dev",
-        "noexec",   "exec",       "sync",        "async",         "dirsync",     "remount",
-        "mand",     "nomand",     "atime",       "noatime",       "diratime",    "nodiratime",
-        "relatime", "norelatime", "strictatime", "nostrictatime", "nosymfollow", "symfollow",
-        "bind",     "rbind",      "private",     "rprivate",      "shared",      "rshared",
-        "slave",    "rslave",     "unbindable",  "runbindable",   NULL,
+        "ro",           "rw",
+        "nosuid",       "suid",
+        "nodev",        "dev",
+        "noexec",       "exec",
+        "sync",         "async",
+        "dirsync",      "remount",
+        "mand",         "nomand",
+        "atime",        "noatime",
+        "diratime",     "nodiratime",
+        "relatime",     "norelatime",
+        "strictatime",  "nostrictatime",
+        "nosymfollow",  "symfollow",
+        "bind",         "rbind",
+        "private",      "rprivate",
+        "shared",       "rshared",
+        "slave",        "rslave",
+        "unbindable",   "runbindable",
+        "rro",          "rrw",
+        "rnosuid",      "rsuid",
+        "rnodev",       "rdev",
+        "rnoexec",      "rexec",
+        "rnodiratime",  "rdiratime",
+        "rrelatime",    "rnorelatime",
+        "ratime",       "rnoatime",
+        "rstrictatime", "rnostrictatime",
+        "rnosymfollow", "rsymfollow",
+        "idmap",        "ridmap",
+        "tmpcopyup",    NULL,
 };
 
 /* keep in sync with namespaces/ (name → CLONE_NEW* table); list only what is implemented */
@@ -102,7 +124,7 @@ static json_t *list_json(const char *const *strv)
 /*
  * keep in sync with cgroups/ and the security folders; only what is implemented:
  * both cgroup drivers with every linux.resources field (rdma included), no systemd driver
- * yet, no seccomp/LSM/RDT/idmap yet.
+ * yet, no seccomp/LSM/RDT yet; idmapped mounts (mounts[].uidMappings, idmap, ridmap).
  */
 static json_t *linux_json(void)
 {
@@ -113,7 +135,7 @@ static json_t *linux_json(void)
                          "namespaces", list_json(namespaces), "capabilities", list_json(capabilities),
                          "cgroup", "v1", 1, "v2", 1, "systemd", 0, "systemdUser", 0, "rdma", 1, "seccomp",
                          "enabled", 0, "apparmor", "enabled", 0, "selinux", "enabled", 0, "intelRdt",
-                         "enabled", 0, "mountExtensions", "idmap", "enabled", 0);
+                         "enabled", 0, "mountExtensions", "idmap", "enabled", 1);
 }
 
 int spec_features_json(char **ret)
@@ -121,10 +143,19 @@ int spec_features_json(char **ret)
         json_auto_t *f = NULL;
         char *text;
 
-        f = json_pack("{s:s, s:s, s:o, s:o, s:o, s:{s:s, s:s}}", "ociVersionMin", "1.0.0", "ociVersionMax",
-                      "1.3.0", "hooks", list_json(spec_hook_names), "mountOptions", list_json(mount_options),
-                      "linux", linux_json(), "annotations", "io.husk.version", HUSK_VERSION,
-                      "io.husk.cgroup.controllers", CGROUP_CONTROLLERS);
+        f = json_pack("{s:s, s:s, s:o, s:o, s:o, s:{s:s, s:s, s:s, s:s}, s:[s]}", "ociVersionMin", "1.0.0",
+                      "ociVersionMax", "1.3.0", "hooks", list_json(spec_hook_names), "mountOptions",
+                      list_json(mount_options), "linux", linux_json(), "annotations", "io.husk.version",
+                      HUSK_VERSION, "io.husk.cgroup.controllers", CGROUP_CONTROLLERS,
+                      /* keep in sync with libcontainer/overlay.h; described in husk-run(8) */
+                      "io.husk.rootfs.layers",
+                      "input: layer directories, top-most first, ':'-separated (relative: to the bundle); "
+                      "the rootfs is an overlay of them with a writable layer of the container's own",
+                      "io.husk.rootfs.upper",
+                      "input: a directory that keeps the overlay rootfs's writable layer after delete "
+                      "(its work directory is UPPER.work)",
+                      /* they make husk mount and write host paths: not for untrusted callers */
+                      "potentiallyUnsafeConfigAnnotations", "io.husk.rootfs.");
         if (!f)
                 return -ENOMEM;
         text = json_dumps(f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

@@ -152,11 +152,11 @@ check_fixture() {
 	assert_no_leftovers
 }
 
-@test "a mount option not supported yet is refused naming mounts[i].options[j], and nothing is left" {
-	update_config '.mounts[0].options = ["nosuid", "rro"]'
+@test "a malformed mount option is refused naming mounts[i], its destination and options[j], and nothing is left" {
+	update_config '.mounts[0].options = ["nosuid", "size=1m,mode=755"]'
 	run --separate-stderr husk run "$ID"
 	[ "$status" -eq 1 ]
-	[ "$stderr" = "husk: config.json: mounts[0].options[1]: 'rro' is not supported by this husk yet" ]
+	[ "$stderr" = "husk: config.json: mounts[0] ('/proc'): options[1]: 'size=1m,mode=755' is not a mount option" ]
 	assert_no_leftovers
 }
 

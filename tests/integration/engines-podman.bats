@@ -231,3 +231,16 @@ podman_status() {
 	no_cgroups_left podman conmon
 	root_unchanged "$ENGINE_RUNTIME_ROOT"
 }
+
+@test "podman run --read-only: / is read-only, /tmp a writable tmpfs filled from the image (tmpcopyup)" {
+	run --separate-stderr podman_run run --rm --read-only "$IMAGE" \
+		sh -c 'payload write /x y; echo "root $?"; payload write /tmp/x y && echo "tmp $?"; grep " /tmp " /proc/self/mountinfo'
+	echo "$output" "$stderr"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "root 1" ]
+	[[ "$stderr" == *"Read-only file system"* ]]
+	[ "${lines[1]}" = "tmp 0" ]
+	[[ "${lines[2]}" == *" /tmp rw,"*" - tmpfs "* ]]
+	no_cgroups_left podman conmon
+	root_unchanged "$ENGINE_RUNTIME_ROOT"
+}

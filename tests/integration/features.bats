@@ -39,7 +39,7 @@ setup() {
 
 @test "features lists the mount options husk understands" {
 	jq -e '.mountOptions | type == "array" and all(.[]; type == "string")' <<<"$FEATURES"
-	for o in ro rw nosuid nodev noexec bind rbind rprivate relatime strictatime; do
+	for o in ro rw nosuid nodev noexec bind rbind rprivate relatime strictatime rro rnoexec ratime idmap ridmap tmpcopyup; do
 		jq -e --arg o "$o" '.mountOptions | index($o) != null' <<<"$FEATURES"
 	done
 	# No duplicates.
@@ -52,4 +52,5 @@ setup() {
 	jq -e '.linux.apparmor.enabled | type == "boolean"' <<<"$FEATURES"
 	jq -e '.linux.selinux.enabled | type == "boolean"' <<<"$FEATURES"
 	jq -e '.linux.capabilities | type == "array" and index("CAP_SYS_ADMIN") != null' <<<"$FEATURES"
+	jq -e '.linux.mountExtensions.idmap.enabled == true' <<<"$FEATURES"
 }

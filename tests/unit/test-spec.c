@@ -606,8 +606,11 @@ static void test_features(void **state)
         assert_true(json_is_array(json_object_get(f, "hooks")));
         assert_int_equal(json_array_size(json_object_get(f, "hooks")), 6);
         assert_true(array_has(json_object_get(f, "hooks"), "startContainer"));
-        assert_int_equal(json_array_size(json_object_get(f, "mountOptions")), 34);
+        assert_int_equal(json_array_size(json_object_get(f, "mountOptions")), 55);
         assert_true(array_has(json_object_get(f, "mountOptions"), "nosymfollow"));
+        assert_true(array_has(json_object_get(f, "mountOptions"), "rro"));
+        assert_true(array_has(json_object_get(f, "mountOptions"), "ridmap"));
+        assert_true(array_has(json_object_get(f, "mountOptions"), "tmpcopyup"));
         l = json_object_get(f, "linux");
         assert_int_equal(json_array_size(json_object_get(l, "namespaces")), 8);
         assert_true(array_has(json_object_get(l, "namespaces"), "time"));
@@ -619,9 +622,12 @@ static void test_features(void **state)
         assert_true(json_is_false(json_object_get(json_object_get(l, "apparmor"), "enabled")));
         assert_true(json_is_false(json_object_get(json_object_get(l, "selinux"), "enabled")));
         assert_true(json_is_false(json_object_get(json_object_get(l, "intelRdt"), "enabled")));
-        assert_true(json_is_false(json_object_get(
+        assert_true(json_is_true(json_object_get(
                 json_object_get(json_object_get(l, "mountExtensions"), "idmap"), "enabled")));
         assert_true(json_is_string(json_object_get(json_object_get(f, "annotations"), "io.husk.version")));
+        assert_true(
+                json_is_string(json_object_get(json_object_get(f, "annotations"), "io.husk.rootfs.layers")));
+        assert_true(array_has(json_object_get(f, "potentiallyUnsafeConfigAnnotations"), "io.husk.rootfs."));
         json_decref(f);
         free(text);
 }
