@@ -27,6 +27,7 @@
 #include "hooks.h"
 #include "internal.h"
 #include "namespaces/ns.h"
+#include "seccomp/seccomp.h"
 #include "state.h"
 #include "sync.h"
 #include "terminal.h"
@@ -75,7 +76,6 @@ static int check_supported(const struct spec *s, struct error_info *err)
                        "mounts[].uidMappings (idmapped mounts)");
         if (!lx)
                 return 0;
-        REFUSE(lx->seccomp, "linux.seccomp");
         REFUSE(lx->mount_label && *lx->mount_label, "linux.mountLabel");
         REFUSE(lx->personality, "linux.personality");
         REFUSE(lx->intel_rdt, "linux.intelRdt");
@@ -426,6 +426,7 @@ static void container_release(struct container *c)
         free(c->rootfs);
         free(c->mount_opts);
         free(c->created);
+        syscall_filter_free(c->filter);
 }
 
 /*
@@ -495,6 +496,10 @@ static int do_create(struct container *c, bool *ret_claimed, struct error_info *
         if (r < 0)
                 return r;
         r = check_terminal(c, err);
+        if (r < 0)
+                return r;
+        /* Compiled once, here: a bad profile leaves nothing behind; the init inherits the BPF. */
+        r = filter_compile(c->spec, &c->filter, err);
         if (r < 0)
                 return r;
         r = c->state_dirfd = state_dir_create(o->root, o->id, err);

@@ -596,7 +596,7 @@ static void test_features(void **state)
         json_t *f, *l;
 
         (void) state;
-        assert_int_equal(spec_features_json(&text), 0);
+        assert_int_equal(spec_features_json(NULL, &text), 0);
         assert_round_trip(text);
         f = json_loads(text, 0, &jerr);
         assert_non_null(f);
