@@ -203,6 +203,11 @@ static int add_arches(scmp_filter_ctx ctx, const struct spec_seccomp *s, struct 
                                 s->architectures[i], seccomp_version()->major, seccomp_version()->minor,
                                 seccomp_version()->micro);
                 int r = seccomp_arch_add(ctx, arch);
+                if (r == -EDOM)
+                        return error_set_reason(err, EINVAL,
+                                                FIELD ".architectures[%zu]: '%s' cannot share a filter with "
+                                                      "the native architecture (another byte order)",
+                                                i, s->architectures[i]);
                 if (r < 0 && r != -EEXIST)
                         return error_set(err, -r, FIELD ".architectures[%zu]: add '%s'", i,
                                          s->architectures[i]);

@@ -197,6 +197,21 @@ start_listener() {
 	fi
 }
 
+@test "every architecture and flag husk features lists is accepted in a profile" {
+	features=$("$HUSK" features)
+	allow_but '[{"names": ["getppid"], "action": "SCMP_ACT_ERRNO", "errnoRet": 42}]'
+	# One filter holds architectures of one byte order: the little-endian ones, as on x86_64.
+	[ "$(uname -m)" = x86_64 ] || skip "x86_64 only"
+	update_config '.linux.seccomp.architectures = [$f.linux.seccomp.archs[]
+			| select(test("MIPS_|MIPS64|MIPS$|PPC$|PPC64$|S390|PARISC|M68K|SHEB") | not)]
+		| .linux.seccomp.flags = $f.linux.seccomp.supportedFlags' --argjson f "$features"
+	jq -c .linux.seccomp.architectures config.json
+	[ "$(jq '.linux.seccomp.architectures | length' config.json)" -ge 10 ]
+	run husk run "$ID"
+	[ "$status" -eq 0 ]
+	[ "$output" = "errno 42" ]
+}
+
 @test "SCMP_ACT_NOTIFY: the listener gets the state and the fd, and answers the syscall (run)" {
 	start_listener val:4242
 	allow_but '[{"names": ["getppid"], "action": "SCMP_ACT_NOTIFY"}]'
@@ -310,6 +325,7 @@ start_listener() {
 		{"defaultAction": "SCMP_ACT_NOTIFY", "listenerPath": "/nonexistent"}|config.json: linux.seccomp.defaultAction: SCMP_ACT_NOTIFY is not supported: husk's own syscalls after loading the filter would wait for a listener
 		{"defaultAction": "SCMP_ACT_ALLOW", "listenerPath": "/x", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ERRNO"}, {"names": ["sendmsg"], "action": "SCMP_ACT_NOTIFY"}]}|config.json: linux.seccomp.syscalls[1]: SCMP_ACT_NOTIFY on 'sendmsg' is not supported: husk sends the listener fd with it after loading the filter
 		{"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86", "SCMP_ARCH_LOONGARCH64"]}|config.json: linux.seccomp.architectures[1]: 'SCMP_ARCH_LOONGARCH64' is not known to libseccomp 2.5.4
+		{"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_S390X"]}|config.json: linux.seccomp.architectures[0]: 'SCMP_ARCH_S390X' cannot share a filter with the native architecture (another byte order)
 	EOF
 }
 

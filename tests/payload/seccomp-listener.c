@@ -31,7 +31,9 @@ static int receive(int sock, const char *dir, int n)
                 struct cmsghdr align;
         } control;
         struct iovec iov = {.iov_base = buf, .iov_len = sizeof buf - 1};
-        struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.data,
+        struct msghdr mh = {.msg_iov = &iov,
+                            .msg_iovlen = 1,
+                            .msg_control = control.data,
                             .msg_controllen = sizeof control.data};
         int fd = -1;
         ssize_t len = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
