@@ -19,7 +19,7 @@
  * What the child still does under the filter (a profile must allow it; a
  * docker-like default profile does): sendmsg/sendto/recvmsg on the sync
  * socket, and without noNewPrivileges also setgroups, setresgid, setresuid,
- * prctl, capget/capset, umask, chdir, getcwd, newfstatat, faccessat2; then
+ * prctl, capget/capset, umask, chdir, getcwd, newfstatat, access; then
  * prctl(PR_SET_PDEATHSIG), openat of exec.fifo through /proc, write, close,
  * the startContainer hooks (clone3, or fork where clone3 is refused),
  * openat of /etc/passwd, fcntl, close_range, rt_sigprocmask, execve.
