@@ -499,7 +499,7 @@ static int do_create(struct container *c, bool *ret_claimed, struct error_info *
         if (r < 0)
                 return r;
         /* Compiled once, here: a bad profile leaves nothing behind; the init inherits the BPF. */
-        r = filter_compile(c->spec, &c->filter, err);
+        r = filter_compile(c->spec, o->root, &c->filter, err);
         if (r < 0)
                 return r;
         r = c->state_dirfd = state_dir_create(o->root, o->id, err);

@@ -743,7 +743,7 @@ int container_exec(const struct container_exec_opts *o, int *ret_status, struct 
         }
         k.spec.process = &x.p;
         /* The container's profile applies to every process in it (as runc). */
-        r = filter_compile(x.config, &k.c.filter, err);
+        r = filter_compile(x.config, o->root, &k.c.filter, err);
         if (r < 0)
                 goto out;
         if (k.c.filter)

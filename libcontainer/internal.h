@@ -94,8 +94,12 @@ int process_find_executable(const struct spec_process *p, char *buf, size_t size
 __attribute__((noreturn)) void process_exec(struct container *c, int report_fd, const char *path);
 
 /* filter.c: linux.seccomp (see the comment at its top for the order). */
-/* The parent: compiles s->linux->seccomp; *ret NULL when there is none.  err names the field. */
-int filter_compile(const struct spec *s, struct syscall_filter **ret, struct error_info *err);
+/*
+ * The parent: compiles s->linux->seccomp, or takes it from root's cache; *ret NULL when there
+ * is none.  err names the field.
+ */
+int filter_compile(const struct spec *s, const char *root, struct syscall_filter **ret,
+                   struct error_info *err);
 /*
  * The child: loads c->filter when late == process.noNewPrivileges (false: before the
  * capabilities go, true: last before sync 2 / execve), and sends the listener fd, if any, to

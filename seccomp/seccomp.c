@@ -14,6 +14,7 @@
  *    condition becomes a rule of its own (ORed), as runc and crun do;
  *  - the native architecture is always in the filter, plus the listed ones.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <seccomp.h>
@@ -24,6 +25,8 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -361,4 +364,218 @@ size_t syscall_filter_supported_flags(const char **out, size_t max)
                         out[n++] = spec_seccomp_flags[i];
         out[n] = NULL;
         return n;
+}
+
+/* ---- the cache of compiled filters ----------------------------------------------------- */
+
+/*
+ * A file per profile, named by a 64-bit FNV-1a hash of its key and holding the key itself:
+ * a hit needs the whole key to match, so a hash collision is a miss, never a wrong filter.
+ *   "HUSKBPF1" | u32 flags | u32 notify | u64 key length | key | u64 n_insns | insns
+ */
+#define CACHE_MAGIC "HUSKBPF1"
+#define CACHE_MAX_ENTRIES 64
+
+struct key {
+        char *buf;
+        size_t len, size;
+};
+
+static void key_add(struct key *k, const void *p, size_t n)
+{
+        if (!k->buf && k->size)
+                return; /* out of memory earlier */
+        if (k->len + n + sizeof(uint64_t) > k->size) {
+                size_t size = (k->len + n + sizeof(uint64_t)) * 2 + 256;
+                char *b = realloc(k->buf, size);
+                if (!b) {
+                        free(k->buf);
+                        k->buf = NULL;
+                        k->size = 1;
+                        return;
+                }
+                k->buf = b;
+                k->size = size;
+        }
+        uint64_t len = n; /* length-prefixed: no two profiles give the same bytes */
+        memcpy(k->buf + k->len, &len, sizeof len);
+        memcpy(k->buf + k->len + sizeof len, p, n);
+        k->len += sizeof len + n;
+}
+
+static void key_str(struct key *k, const char *s)
+{
+        key_add(k, s ? s : "\xff", s ? strlen(s) : 1);
+}
+
+static void key_u64(struct key *k, uint64_t v)
+{
+        key_add(k, &v, sizeof v);
+}
+
+static int make_key(const struct spec_seccomp *s, struct key *k)
+{
+        const struct scmp_version *v = seccomp_version();
+        struct utsname u;
+
+        if (uname(&u) < 0)
+                return -errno;
+        key_str(k, u.release);
+        key_str(k, u.machine);
+        key_u64(k, ((uint64_t) v->major << 32) | (v->minor << 16) | v->micro);
+        key_str(k, s->default_action);
+        key_u64(k, s->has_default_errno_ret ? s->default_errno_ret : UINT64_MAX);
+        key_str(k, s->listener_path);
+        key_u64(k, s->n_architectures);
+        for (size_t i = 0; i < s->n_architectures; i++)
+                key_str(k, s->architectures[i]);
+        key_u64(k, s->n_flags);
+        for (size_t i = 0; i < s->n_flags; i++)
+                key_str(k, s->flags[i]);
+        key_u64(k, s->n_syscalls);
+        for (size_t i = 0; i < s->n_syscalls; i++) {
+                const struct spec_seccomp_syscall *sc = &s->syscalls[i];
+                key_str(k, sc->action);
+                key_u64(k, sc->has_errno_ret ? sc->errno_ret : UINT64_MAX);
+                key_u64(k, sc->n_names);
+                for (size_t j = 0; j < sc->n_names; j++)
+                        key_str(k, sc->names[j]);
+                key_u64(k, sc->n_args);
+                for (size_t j = 0; j < sc->n_args; j++) {
+                        key_u64(k, sc->args[j].index);
+                        key_u64(k, sc->args[j].value);
+                        key_u64(k, sc->args[j].value_two);
+                        key_str(k, sc->args[j].op);
+                }
+        }
+        return k->buf ? 0 : -ENOMEM;
+}
+
+static uint64_t fnv1a(const char *p, size_t n)
+{
+        uint64_t h = 0xcbf29ce484222325ULL;
+
+        for (size_t i = 0; i < n; i++)
+                h = (h ^ (unsigned char) p[i]) * 0x100000001b3ULL;
+        return h;
+}
+
+static int read_full(int fd, void *buf, size_t n)
+{
+        ssize_t r = read(fd, buf, n);
+        return r == (ssize_t) n ? 0 : -EIO;
+}
+
+static int cache_load(int dirfd, const char *name, const struct key *k, struct syscall_filter **ret)
+{
+        _cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        char magic[8];
+        uint32_t flags, notify;
+        uint64_t klen, n;
+
+        if (fd < 0)
+                return -errno;
+        if (read_full(fd, magic, sizeof magic) < 0 || memcmp(magic, CACHE_MAGIC, sizeof magic) ||
+            read_full(fd, &flags, sizeof flags) < 0 || read_full(fd, &notify, sizeof notify) < 0 ||
+            read_full(fd, &klen, sizeof klen) < 0 || klen != k->len)
+                return -EINVAL;
+        _cleanup_free_ char *key = malloc(k->len);
+        if (!key || read_full(fd, key, k->len) < 0 || memcmp(key, k->buf, k->len) ||
+            read_full(fd, &n, sizeof n) < 0 || n == 0 || n > BPF_MAXINSNS)
+                return -EINVAL;
+        _cleanup_(syscall_filter_freep) struct syscall_filter *f = calloc(1, sizeof *f);
+        if (!f || !(f->insns = malloc(n * sizeof *f->insns)))
+                return -ENOMEM;
+        if (read_full(fd, f->insns, n * sizeof *f->insns) < 0)
+                return -EIO;
+        f->n_insns = n;
+        f->flags = flags;
+        f->notify = notify;
+        *ret = TAKE_PTR(f);
+        return 0;
+}
+
+/* Too many entries (profiles come and go): start over rather than grow without end. */
+static void cache_trim(int dirfd)
+{
+        int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        _cleanup_(closedirp) DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+        struct dirent *de;
+        size_t n = 0;
+
+        if (!d) {
+                if (fd >= 0)
+                        (void) close(fd);
+                return;
+        }
+        while ((de = readdir(d)))
+                n += de->d_name[0] != '.';
+        if (n < CACHE_MAX_ENTRIES)
+                return;
+        rewinddir(d);
+        while ((de = readdir(d)))
+                if (de->d_name[0] != '.')
+                        (void) unlinkat(dirfd, de->d_name, 0);
+}
+
+static int cache_store(int dirfd, const char *name, const struct key *k, const struct syscall_filter *f)
+{
+        char tmp[64];
+        uint32_t flags = f->flags, notify = f->notify;
+        uint64_t klen = k->len, n = f->n_insns;
+
+        cache_trim(dirfd);
+        snprintf(tmp, sizeof tmp, ".%s.%d", name, (int) getpid());
+        _cleanup_close_ int fd =
+                openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd < 0)
+                return -errno;
+        struct iovec iov[] = {
+                {(void *) CACHE_MAGIC, 8},
+                {&flags, sizeof flags},
+                {&notify, sizeof notify},
+                {&klen, sizeof klen},
+                {k->buf, k->len},
+                {&n, sizeof n},
+                {f->insns, n * sizeof *f->insns},
+        };
+        size_t total = 0;
+        for (size_t i = 0; i < ARRAY_SIZE(iov); i++)
+                total += iov[i].iov_len;
+        if (writev(fd, iov, (int) ARRAY_SIZE(iov)) != (ssize_t) total ||
+            renameat(dirfd, tmp, dirfd, name) < 0) {
+                int e = errno ? errno : EIO;
+                (void) unlinkat(dirfd, tmp, 0);
+                return -e;
+        }
+        return 0;
+}
+
+int syscall_filter_compile_cached(int cache_dirfd, const struct spec_seccomp *s, struct syscall_filter **ret,
+                                  struct error_info *err)
+{
+        struct key k = {0};
+        char name[32];
+        int r;
+
+        if (cache_dirfd < 0 || make_key(s, &k) < 0) {
+                free(k.buf);
+                return syscall_filter_compile(s, ret, err);
+        }
+        snprintf(name, sizeof name, "%016llx", (unsigned long long) fnv1a(k.buf, k.len));
+        r = cache_load(cache_dirfd, name, &k, ret);
+        if (r == 0) {
+                log_debug(FIELD ": %zu BPF instructions from the cache (%s), flags 0x%x", (*ret)->n_insns,
+                          name, (*ret)->flags);
+                free(k.buf);
+                return 0;
+        }
+        r = syscall_filter_compile(s, ret, err);
+        if (r >= 0) {
+                int w = cache_store(cache_dirfd, name, &k, *ret);
+                if (w < 0)
+                        log_debug(FIELD ": cannot keep the compiled filter in the cache: %s", strerror(-w));
+        }
+        free(k.buf);
+        return r;
 }

@@ -39,6 +39,15 @@ int syscall_filter_compile(const struct spec_seccomp *s, struct syscall_filter *
                            struct error_info *err);
 
 /*
+ * As syscall_filter_compile(), through a cache of compiled filters in the directory
+ * cache_dirfd (-EBADF: no cache).  An entry is keyed by the whole profile, the libseccomp
+ * version and the kernel release, and holds the BPF and the flags: a hit skips libseccomp
+ * (and its debug messages).  A cache that cannot be read or written is only logged.
+ */
+int syscall_filter_compile_cached(int cache_dirfd, const struct spec_seccomp *s, struct syscall_filter **ret,
+                                  struct error_info *err);
+
+/*
  * Loads f into the calling process (needs no_new_privs or CAP_SYS_ADMIN).
  * Returns the listener fd (O_CLOEXEC) when f->notify, else 0; -errno on
  * failure.  Makes one syscall and formats err only after it failed.

@@ -312,6 +312,33 @@ start_listener() {
 	[ "${lines[1]}" = $'Seccomp:\t2' ]
 }
 
+@test "a compiled profile is reused from the state root's cache, and a changed one is not" {
+	docker_like '.syscalls += [{names: ["keyctl"], action: "SCMP_ACT_ERRNO", errnoRet: 42}]'
+	set_args payload syscall keyctl 0
+	run --separate-stderr husk --debug run "$ID"
+	[ "$status" -eq 0 ]
+	[ "$output" = "errno 42" ]
+	[[ "$stderr" != *"from the cache"* ]]
+	[ "$(find "$HUSK_ROOT/.seccomp-cache" -type f | wc -l)" -eq 1 ]
+	run --separate-stderr husk --debug run "$ID"
+	[ "$status" -eq 0 ]
+	[ "$output" = "errno 42" ]
+	[[ "$stderr" == *"BPF instructions from the cache"* ]]
+	# One number changed: another entry, the new value.
+	update_config '.linux.seccomp.syscalls[-1].errnoRet = 43'
+	run --separate-stderr husk --debug run "$ID"
+	[ "$status" -eq 0 ]
+	[ "$output" = "errno 43" ]
+	[[ "$stderr" != *"from the cache"* ]]
+	[ "$(find "$HUSK_ROOT/.seccomp-cache" -type f | wc -l)" -eq 2 ]
+	# A damaged entry is compiled again, not used.
+	for f in "$HUSK_ROOT"/.seccomp-cache/*; do truncate -s 100 "$f"; done
+	run --separate-stderr husk --debug run "$ID"
+	[ "$status" -eq 0 ]
+	[ "$output" = "errno 43" ]
+	[[ "$stderr" != *"from the cache"* ]]
+}
+
 @test "bad profiles are refused naming the field, and nothing is left" {
 	while IFS='|' read -r profile want; do
 		seccomp "$profile"

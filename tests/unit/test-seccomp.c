@@ -6,6 +6,7 @@
  * naming its field.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -17,6 +18,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <linux/filter.h>
 #include <linux/seccomp.h>
 
 #include <cmocka.h>
@@ -193,6 +195,45 @@ static void test_refusals(void **state)
                      "native architecture (another byte order)");
 }
 
+static int compile_cached(int dirfd, const char *seccomp, struct syscall_filter **f)
+{
+        struct error_info err = {0};
+        struct spec *s = load(seccomp, &err);
+        int r = syscall_filter_compile_cached(dirfd, s->linux->seccomp, f, &err);
+        spec_free(s);
+        return r;
+}
+
+static void test_cache(void **state)
+{
+        char dir[] = "/tmp/husk-test-seccomp-cache-XXXXXX";
+        const char *p42 = "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [{\"names\": [\"getppid\"],"
+                          " \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 42}]}";
+        const char *p43 = "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [{\"names\": [\"getppid\"],"
+                          " \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 43}]}";
+        struct syscall_filter *a = NULL, *b = NULL, *c = NULL;
+
+        (void) state;
+        assert_non_null(mkdtemp(dir));
+        int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        assert_true(fd >= 0);
+        assert_int_equal(compile_cached(fd, p42, &a), 0);
+        assert_int_equal(compile_cached(fd, p42, &b), 0); /* from the cache */
+        assert_int_equal(a->n_insns, b->n_insns);
+        assert_memory_equal(a->insns, b->insns, a->n_insns * sizeof *a->insns);
+        assert_int_equal(a->flags, b->flags);
+        assert_int_equal(WEXITSTATUS(try_syscall(b, SYS_getppid, 0, 0)), 42);
+        assert_int_equal(compile_cached(fd, p43, &c), 0); /* another key, another entry */
+        assert_int_equal(WEXITSTATUS(try_syscall(c, SYS_getppid, 0, 0)), 43);
+        syscall_filter_free(a);
+        syscall_filter_free(b);
+        syscall_filter_free(c);
+        char cmd[128];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+        assert_int_equal(system(cmd), 0);
+        close(fd);
+}
+
 static void test_features_lists(void **state)
 {
         const char *a[64], *f[16];
@@ -210,9 +251,13 @@ static void test_features_lists(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_errno_and_default), cmocka_unit_test(test_kill_and_conditions),
-                cmocka_unit_test(test_skips_and_flags),   cmocka_unit_test(test_notify),
-                cmocka_unit_test(test_refusals),          cmocka_unit_test(test_features_lists),
+                cmocka_unit_test(test_errno_and_default),
+                cmocka_unit_test(test_kill_and_conditions),
+                cmocka_unit_test(test_skips_and_flags),
+                cmocka_unit_test(test_notify),
+                cmocka_unit_test(test_refusals),
+                cmocka_unit_test(test_features_lists),
+                cmocka_unit_test(test_cache),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
