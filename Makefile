@@ -131,7 +131,7 @@ check-integration: husk $(PAYLOAD) $(RECVTTY) $(LISTENER)
 			echo "not ok - bats exited with status $$status" >> ../results/integration.tap; fi; \
 		exit $$status
 
-check-vm: husk $(PAYLOAD)
+check-vm: husk $(PAYLOAD) $(RECVTTY) $(LISTENER)
 	$(Q)mkdir -p tests/results
 	$(Q)tests/vm/run | tee tests/results/vm.tap; exit $${PIPESTATUS[0]}
 
