@@ -302,6 +302,26 @@ start_listener() {
 	[ "${lines[2]}" = started ]
 }
 
+@test "errors after the filter is loaded still reach husk's caller" {
+	docker_like
+	# Without noNewPrivileges the filter comes before the executable is looked up.
+	update_config '.process.noNewPrivileges = false'
+	set_args /no-such-binary
+	run --separate-stderr husk run "$ID"
+	[ "$status" -ne 0 ]
+	[[ "$stderr" == *'exec: "/no-such-binary": stat /no-such-binary: no such file or directory'* ]]
+	assert_no_leftovers
+	# With it, the filter comes before execve, which fails here.
+	update_config '.process.noNewPrivileges = true'
+	printf '\001\002\003\004' >"$ROOTFS/not-a-program"
+	chmod 755 "$ROOTFS/not-a-program"
+	set_args /not-a-program
+	run --separate-stderr husk run "$ID"
+	[ "$status" -ne 0 ]
+	[[ "$stderr" == *"exec '/not-a-program': Exec format error"* ]]
+	assert_no_leftovers
+}
+
 @test "exec gets the container's profile" {
 	allow_but '[{"names": ["getppid"], "action": "SCMP_ACT_ERRNO", "errnoRet": 42}]'
 	set_args payload sleep 30
