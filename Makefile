@@ -59,6 +59,7 @@ MAN_SRC := $(wildcard man/*.8.md)
 MAN_OUT := $(MAN_SRC:.md=)
 PAYLOAD := tests/payload/payload
 RECVTTY := tests/payload/recvtty
+LISTENER := tests/payload/seccomp-listener
 
 .PHONY: all check check-unit check-integration check-vm demo bench man install lint deps clean
 
@@ -88,6 +89,10 @@ $(RECVTTY): tests/payload/recvtty.c
 	@$(if $(Q),echo "  CC    $@")
 	$(Q)$(CC) -std=gnu11 -D_GNU_SOURCE -O2 -Wall -Wextra -o $@ $<
 
+$(LISTENER): tests/payload/seccomp-listener.c
+	@$(if $(Q),echo "  CC    $@")
+	$(Q)$(CC) -std=gnu11 -D_GNU_SOURCE -O2 -Wall -Wextra -o $@ $<
+
 man: $(if $(shell command -v go-md2man),$(MAN_OUT))
 
 man/%.8: man/%.8.md
@@ -99,7 +104,7 @@ deps:
 
 # Results of each suite go to tests/results/*.tap; tests/summary.sh adds them up.
 check: deps
-	$(Q)$(MAKE) --no-print-directory all $(UNIT_BIN) $(PAYLOAD) $(RECVTTY)
+	$(Q)$(MAKE) --no-print-directory all $(UNIT_BIN) $(PAYLOAD) $(RECVTTY) $(LISTENER)
 	$(Q)rm -rf tests/results && mkdir -p tests/results
 	$(Q)$(MAKE) --no-print-directory check-unit || true
 	$(Q)$(MAKE) --no-print-directory check-integration || true
@@ -118,7 +123,7 @@ check-unit: $(UNIT_BIN)
 		cat $$out; \
 	done; exit $$status
 
-check-integration: husk $(PAYLOAD) $(RECVTTY)
+check-integration: husk $(PAYLOAD) $(RECVTTY) $(LISTENER)
 	$(Q)mkdir -p tests/results
 	$(Q)cd tests/integration && bats --tap $(or $(TESTS),.) | tee ../results/integration.tap; \
 		status=$${PIPESTATUS[0]}; \
@@ -126,7 +131,7 @@ check-integration: husk $(PAYLOAD) $(RECVTTY)
 			echo "not ok - bats exited with status $$status" >> ../results/integration.tap; fi; \
 		exit $$status
 
-check-vm: husk $(PAYLOAD)
+check-vm: husk $(PAYLOAD) $(RECVTTY) $(LISTENER)
 	$(Q)mkdir -p tests/results
 	$(Q)tests/vm/run | tee tests/results/vm.tap; exit $${PIPESTATUS[0]}
 
@@ -150,7 +155,7 @@ lint:
 	$(Q)if command -v shellcheck >/dev/null; then shellcheck -s bash tests/*.sh tests/bench/*.sh tests/vm/run tests/vm/init .ci/run .ci/install-deps .ci/install-engines; fi
 
 clean:
-	rm -f husk libhusk.a $(LIB_OBJ) $(CMD_OBJ) $(UNIT_BIN) $(PAYLOAD) $(RECVTTY) $(MAN_OUT)
+	rm -f husk libhusk.a $(LIB_OBJ) $(CMD_OBJ) $(UNIT_BIN) $(PAYLOAD) $(RECVTTY) $(LISTENER) $(MAN_OUT)
 	rm -f $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d)
 	rm -rf tests/results
 

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 
 #include "cmd.h"
-#include "specs/spec.h"
+#include "container.h"
 #include "base/banned.h"
 
 int cmd_features(int argc, char **argv, const struct global_opts *g)
@@ -14,7 +14,7 @@ int cmd_features(int argc, char **argv, const struct global_opts *g)
 
         if (argc > 1)
                 return cmd_usage_error("features", "takes no arguments");
-        r = spec_features_json(&json);
+        r = container_features_json(&json);
         if (r < 0) {
                 error_set(&err, -r, "make the features JSON");
                 return cmd_fail(&err);

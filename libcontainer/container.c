@@ -28,6 +28,7 @@
 #include "internal.h"
 #include "security.h"
 #include "namespaces/ns.h"
+#include "seccomp/seccomp.h"
 #include "state.h"
 #include "sync.h"
 #include "terminal.h"
@@ -67,7 +68,6 @@ static int check_supported(const struct spec *s, struct error_info *err)
 
         if (!lx)
                 return 0;
-        REFUSE(lx->seccomp, "linux.seccomp");
         REFUSE(lx->intel_rdt, "linux.intelRdt");
         REFUSE(lx->memory_policy, "linux.memoryPolicy");
         REFUSE(lx->n_net_devices, "linux.netDevices");
@@ -454,6 +454,7 @@ static void container_release(struct container *c)
         free(c->rootfs);
         free(c->mount_opts);
         free(c->created);
+        syscall_filter_free(c->filter);
 }
 
 /*
@@ -525,6 +526,10 @@ static int do_create(struct container *c, bool *ret_claimed, struct error_info *
         if (r < 0)
                 return r;
         r = check_terminal(c, err);
+        if (r < 0)
+                return r;
+        /* Compiled once, here: a bad profile leaves nothing behind; the init inherits the BPF. */
+        r = filter_compile(c->spec, o->root, &c->filter, err);
         if (r < 0)
                 return r;
         r = c->state_dirfd = state_dir_create(o->root, o->id, err);

@@ -24,8 +24,10 @@
  *
  * The defaults come from the copy of config.json that create keeps in the
  * state dir (ROOT/ID/config.json; the bundle's is read only for a container
- * made before husk kept one).  seccomp and LSM labels are refused by create,
- * so no container has them to apply here.
+ * made before husk kept one).  Its linux.seccomp applies to the exec'd process
+ * too (as runc): compiled here, loaded by the child (filter.c), the listener
+ * fd sent on to listenerPath as soon as the child hands it over.  LSM labels
+ * are refused by create, so no container has them to apply here.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -53,6 +55,8 @@
 #include "internal.h"
 #include "security.h"
 #include "namespaces/ns.h"
+#include "seccomp/seccomp.h"
+#include "specs/state.h"
 #include "state.h"
 #include "sync.h"
 #include "terminal.h"
@@ -388,6 +392,7 @@ struct exec_child {
         int ns_fds[_SPEC_NS_MAX];
         int procfd;
         int sync_fd;
+        const struct spec_seccomp *seccomp; /* the container's linux.seccomp, for the listener */
 };
 
 static int child_run(struct exec_child *k, char *exe, size_t size, struct error_info *err)
@@ -395,6 +400,7 @@ static int child_run(struct exec_child *k, char *exe, size_t size, struct error_
         char go;
         int r;
 
+        k->c.child_sync_fd = k->sync_fd; /* where filter_load() sends a seccomp listener fd */
         /* sync: the parent has put us into every cgroup. */
         ssize_t n = read(k->sync_fd, &go, 1);
         if (n != 1)
@@ -423,9 +429,14 @@ static int child_run(struct exec_child *k, char *exe, size_t size, struct error_
         if (r < 0)
                 return r;
         r = process_find_executable(k->spec.process, exe, size, err);
-        if (r < 0 || !k->spec.process->terminal)
+        if (r < 0)
                 return r;
-        return terminal_hand_over(&k->c, k->sync_fd, err);
+        if (k->spec.process->terminal) {
+                r = terminal_hand_over(&k->c, k->sync_fd, err);
+                if (r < 0)
+                        return r;
+        }
+        return filter_load(&k->c, true, err);
 }
 
 __attribute__((noreturn)) static void child_main(struct exec_child *k)
@@ -467,12 +478,20 @@ static pid_t clone_child(int cgroup_fd, int *ret_pidfd, bool *ret_in_cgroup)
         return pid;
 }
 
+/* The container's state for a seccomp listener of the exec'd process pid. */
+struct exec_listener {
+        const struct spec_seccomp *seccomp; /* NULL: no filter */
+        const struct spec_state *st;
+};
+
 /*
  * Waits for the child's end of the sync socket: end-of-file once execve() worked.  Before it
- * may come SYNC_CONSOLE with the pty master (*ret_master); instead of it SYNC_ERROR, or the
- * bare struct error_info process_exec() writes when execve() fails.
+ * may come SYNC_CONSOLE with the pty master (*ret_master) and SYNC_SECCOMP with the seccomp
+ * listener fd (sent on to l's listenerPath at once); instead of it SYNC_ERROR, or the bare
+ * struct error_info process_exec() writes when execve() fails.
  */
-static int wait_exec(int fd, pid_t pid, int *ret_master, struct error_info *err)
+static int wait_exec(int fd, pid_t pid, const struct exec_listener *l, int *ret_master,
+                     struct error_info *err)
 {
         for (;;) {
                 union {
@@ -504,6 +523,15 @@ static int wait_exec(int fd, pid_t pid, int *ret_master, struct error_info *err)
                 if (n == (ssize_t) sizeof buf.m && buf.m.type == SYNC_CONSOLE && passed >= 0) {
                         safe_close(*ret_master);
                         *ret_master = passed;
+                        continue;
+                }
+                if (n == (ssize_t) sizeof buf.m && buf.m.type == SYNC_SECCOMP && l->seccomp) {
+                        struct spec_state st = *l->st;
+                        st.status = (char *) "running";
+                        int r = filter_send_listener(l->seccomp, &st, pid, passed, err);
+                        safe_close(passed);
+                        if (r < 0)
+                                return r;
                         continue;
                 }
                 safe_close(passed);
@@ -593,6 +621,10 @@ static int spawn_exec(const struct container_exec_opts *o, const struct spec_sta
         struct terminal_proxy tty = {0};
         bool in_cgroup = false;
         int sv[2], r;
+        const struct exec_listener listener = {
+                .seccomp = k->seccomp,
+                .st = st,
+        };
 
         r = k->procfd = ns_open_procfs("/proc", err);
         if (r < 0)
@@ -639,7 +671,7 @@ static int spawn_exec(const struct container_exec_opts *o, const struct spec_sta
         if (r >= 0 && write(parent_fd, "1", 1) != 1)
                 r = error_set(err, errno, "release the process to exec");
         if (r >= 0)
-                r = wait_exec(parent_fd, pid, &master, err);
+                r = wait_exec(parent_fd, pid, &listener, &master, err);
         if (r >= 0 && k->spec.process->terminal && master < 0)
                 r = error_set_reason(err, EIO, "exec: the process sent no terminal");
         if (r >= 0)
@@ -700,6 +732,12 @@ int container_exec(const struct container_exec_opts *o, int *ret_status, struct 
                 goto out;
         }
         k.spec.process = &x.p;
+        /* The container's profile applies to every process in it (as runc). */
+        r = filter_compile(x.config, o->root, &k.c.filter, err);
+        if (r < 0)
+                goto out;
+        if (k.c.filter)
+                k.seccomp = x.config->linux->seccomp;
         k.copts.preserve_fds = o->preserve_fds;
         k.c.opts = &k.copts;
         k.c.spec = &k.spec;
@@ -720,6 +758,7 @@ out:
         for (int t = 0; t < _SPEC_NS_MAX; t++)
                 safe_close(k.ns_fds[t]);
         safe_close(k.procfd);
+        syscall_filter_free(k.c.filter);
         exec_plan_done(&x);
         return r;
 }

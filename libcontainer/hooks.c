@@ -80,6 +80,19 @@ static int hook_run_one(const struct spec_hook *h, const char *name, const char 
                 .exit_signal = SIGCHLD,
         };
         pid = (pid_t) syscall(SYS_clone3, &args, sizeof args);
+        /*
+         * startContainer hooks run under the container's seccomp filter, and docker-like
+         * profiles answer clone3 with ENOSYS (so that libcs fall back to clone): so do we.
+         */
+        if (pid < 0 && errno == ENOSYS) {
+                pid = fork();
+                if (pid > 0 && (pidfd = (int) syscall(SYS_pidfd_open, pid, 0)) < 0) {
+                        int e = errno;
+                        (void) kill(pid, SIGKILL);
+                        (void) waitpid(pid, NULL, 0);
+                        return error_set(err, e, "%s: pidfd_open", name);
+                }
+        }
         if (pid < 0)
                 return error_set(err, errno, "%s: fork", name);
         if (pid == 0)

@@ -13,9 +13,11 @@
  *   rootfs: mounts, devices, pivot_root, masked/read-only paths
  *     (with hooks, before pivot_root: the parent runs prestart and
  *      createRuntime, then we run createContainer)
- *   process: sysctl, rlimits, user, capabilities, no_new_privs, cwd
+ *   process: sysctl, rlimits, (seccomp without no_new_privs), user,
+ *     capabilities, no_new_privs, cwd
  *   terminal: the pty's master to the parent, the slave our stdio and
  *     controlling terminal (made in rootfs, after pivot_root)
+ *   seccomp with no_new_privs (the listener fd, if any, to the parent)
  *   sync 2: ready; sync 3: created → let go of the parent
  *   block opening exec.fifo until `start`; startContainer hooks; execve
  *
@@ -221,6 +223,11 @@ static int init_run(struct container *c, int fd, char *exe, size_t exe_size, str
                 if (r < 0)
                         return r;
         }
+
+        /* With no_new_privs: as late as the parent still listens for the seccomp listener fd. */
+        r = filter_load(c, true, err);
+        if (r < 0)
+                return r;
 
         /* sync 2. */
         r = sync_send(fd, SYNC_READY, 0);

@@ -13,6 +13,8 @@
 
 struct cgroup;
 struct mount_opts;
+struct spec_state;
+struct syscall_filter;
 
 struct container {
         const struct container_opts *opts;
@@ -29,6 +31,7 @@ struct container {
         int *mount_fds;  /* one per spec->mounts[]: a detached idmapped tree made by the parent, or -EBADF */
         int rootfs_tree; /* the overlay rootfs (io.husk.rootfs.layers), detached, made by the parent; or
                             -EBADF */
+        struct syscall_filter *filter; /* linux.seccomp compiled by the parent; NULL: none */
 
         /* The namespace plan, made by spawn_plan(). */
         int clone_flags;          /* CLONE_NEW* given to clone3 */
@@ -116,8 +119,25 @@ int process_find_executable(const struct spec_process *p, char *buf, size_t size
 /* Execs the workload; on failure writes a struct error_info to report_fd and exits 127. */
 __attribute__((noreturn)) void process_exec(struct container *c, int report_fd, const char *path);
 
+/* filter.c: linux.seccomp (see the comment at its top for the order). */
+/*
+ * The parent: compiles s->linux->seccomp, or takes it from root's cache; *ret NULL when there
+ * is none.  err names the field.
+ */
+int filter_compile(const struct spec *s, const char *root, struct syscall_filter **ret,
+                   struct error_info *err);
+/*
+ * The child: loads c->filter when late == process.noNewPrivileges (false: before the
+ * capabilities go, true: last before sync 2 / execve), and sends the listener fd, if any, to
+ * the parent on c->child_sync_fd (SYNC_SECCOMP) at once.
+ */
+int filter_load(struct container *c, bool late, struct error_info *err);
+/* The parent: sends the container process state for st (pid: the process of fd) and fd to
+ * s->listener_path. */
+int filter_send_listener(const struct spec_seccomp *s, const struct spec_state *st, pid_t pid, int fd,
+                         struct error_info *err);
+
 /* resources.c: the container's cgroup is frozen (husk pause). */
-struct spec_state;
 bool container_is_paused(const struct spec_state *st);
 /* Thaws the container's cgroup if it is frozen (delete --force of a paused one); best effort. */
 void container_thaw(const struct spec_state *st);

@@ -5,10 +5,12 @@
  *
  *   rlimits                             (need root in the container;
  *                                        sysctl comes earlier, in rootfs.c)
+ *   seccomp without no_new_privs        (needs CAP_SYS_ADMIN; filter.c)
  *   bounding set                        (needs CAP_SETPCAP)
  *   groups, gid, uid                    (PR_SET_KEEPCAPS keeps the caps)
  *   effective/permitted/inheritable, ambient capabilities
  *   no_new_privs, umask, cwd, the executable found on the container's PATH
+ *   (seccomp with no_new_privs: last before sync 2 / exec's execve, filter.c)
  *   … sync 2/3 …  then every fd but stdio and the preserved ones closed on exec
  */
 #include <errno.h>
@@ -380,6 +382,10 @@ int process_setup(struct container *c, struct error_info *err)
                         return r;
                 c->lsm_fd = r;
         }
+        /* Without no_new_privs loading a seccomp filter needs CAP_SYS_ADMIN: before it goes. */
+        r = filter_load(c, false, err);
+        if (r < 0)
+                return r;
 
         if (p->capabilities) {
                 r = drop_bounding(p->capabilities, err);

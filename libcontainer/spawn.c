@@ -36,6 +36,7 @@
 #include "cgroups/cgroup.h"
 #include "internal.h"
 #include "namespaces/ns.h"
+#include "specs/state.h"
 #include "sync.h"
 #include "base/banned.h"
 
@@ -129,6 +130,23 @@ static int enter_pidns_for_children(struct container *c, int *ret_saved, struct 
         return 0;
 }
 
+/* linux.seccomp.listenerPath gets the init's listener fd with the state, status "creating". */
+static int send_listener(const struct container *c, int fd, struct error_info *err)
+{
+        struct spec_state st = {
+                .id = (char *) c->id,
+                .status = (char *) "creating",
+                .pid = c->pid,
+                .bundle = c->bundle,
+                .rootfs = c->rootfs,
+                .created = c->created,
+                .owner = (char *) "",
+                .annotations = c->spec->annotations,
+                .n_annotations = c->spec->n_annotations,
+        };
+        return filter_send_listener(c->spec->linux->seccomp, &st, c->pid, fd, err);
+}
+
 /*
  * The parent's side between sync 1 and sync 2: the join path's messages, the
  * hooks the parent runs before pivot_root, the terminal's master, and sync 2
@@ -180,6 +198,12 @@ static int serve_until_ready(struct container *c, struct error_info *err)
                                 return error_set_reason(err, EPROTO, "container init sent no pty master");
                         safe_close(c->console_master);
                         c->console_master = TAKE_FD(passed);
+                        continue;
+                case SYNC_SECCOMP:
+                        /* At once: the init may already wait in a notified syscall. */
+                        r = send_listener(c, passed, err);
+                        if (r < 0)
+                                return r;
                         continue;
                 case SYNC_READY: /* sync 2 */
                         if (c->spec->process->terminal && c->console_master < 0)

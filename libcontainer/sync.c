@@ -152,6 +152,8 @@ static const char *sync_name(enum sync_type t)
                 return "error";
         case SYNC_CONSOLE:
                 return "console";
+        case SYNC_SECCOMP:
+                return "seccomp listener fd";
         }
         return "?";
 }

@@ -26,6 +26,10 @@
  *            SCM_RIGHTS; the child has closed its copy, the slave is its
  *            stdio and controlling terminal.  The parent hands the master
  *            to --console-socket or keeps it to proxy `run`'s own stdio.)
+ *           (only with an SCMP_ACT_NOTIFY rule, right after the filter is
+ *            loaded: child → parent SYNC_SECCOMP carrying the listener fd
+ *            as SCM_RIGHTS; the parent sends it on to linux.seccomp's
+ *            listenerPath at once, before it reads anything else.)
  *   sync 2  child → parent  SYNC_READY: namespaces, rootfs, process set up;
  *                           the child waits.
  *   sync 3  parent → child  SYNC_CREATED: state.json written.  The child
@@ -60,6 +64,7 @@ enum sync_type {
         SYNC_CREATED,
         SYNC_ERROR,
         SYNC_CONSOLE,
+        SYNC_SECCOMP,
 };
 
 struct sync_msg {

@@ -121,31 +121,42 @@ static json_t *list_json(const char *const *strv)
  */
 #define CGROUP_CONTROLLERS "cpu,cpuset,memory,pids,blkio,io,hugetlb,rdma,net_cls,net_prio,devices,freezer"
 
+/* linux.seccomp as runc's features has it; the lists come from seccomp/ through the caller. */
+static json_t *seccomp_json(const struct spec_features_seccomp *sc)
+{
+        if (!sc || !sc->enabled)
+                return json_pack("{s:b}", "enabled", 0);
+        return json_pack("{s:b, s:o, s:o, s:o, s:o, s:o}", "enabled", 1, "actions", list_json(sc->actions),
+                         "operators", list_json(sc->operators), "archs", list_json(sc->archs), "knownFlags",
+                         list_json(sc->known_flags), "supportedFlags", list_json(sc->supported_flags));
+}
+
 /*
  * keep in sync with cgroups/ and the security folders; only what is implemented:
  * both cgroup drivers with every linux.resources field (rdma included), no systemd driver
- * yet, no seccomp/LSM/RDT yet; idmapped mounts (mounts[].uidMappings, idmap, ridmap).
+ * yet, seccomp when sc says so, AppArmor and SELinux (applied where the host has them), no RDT;
+ * idmapped mounts (mounts[].uidMappings, idmap, ridmap).
  */
-static json_t *linux_json(void)
+static json_t *linux_json(const struct spec_features_seccomp *sc)
 {
         return json_pack("{s:o, s:o,"
                          " s:{s:b, s:b, s:b, s:b, s:b},"
-                         " s:{s:b}, s:{s:b}, s:{s:b}, s:{s:b},"
+                         " s:o, s:{s:b}, s:{s:b}, s:{s:b},"
                          " s:{s:{s:b}}}",
                          "namespaces", list_json(namespaces), "capabilities", list_json(capabilities),
                          "cgroup", "v1", 1, "v2", 1, "systemd", 0, "systemdUser", 0, "rdma", 1, "seccomp",
-                         "enabled", 0, "apparmor", "enabled", 0, "selinux", "enabled", 0, "intelRdt",
+                         seccomp_json(sc), "apparmor", "enabled", 1, "selinux", "enabled", 1, "intelRdt",
                          "enabled", 0, "mountExtensions", "idmap", "enabled", 1);
 }
 
-int spec_features_json(char **ret)
+int spec_features_json(const struct spec_features_seccomp *sc, char **ret)
 {
         json_auto_t *f = NULL;
         char *text;
 
         f = json_pack("{s:s, s:s, s:o, s:o, s:o, s:{s:s, s:s, s:s, s:s}, s:[s]}", "ociVersionMin", "1.0.0",
                       "ociVersionMax", "1.3.0", "hooks", list_json(spec_hook_names), "mountOptions",
-                      list_json(mount_options), "linux", linux_json(), "annotations", "io.husk.version",
+                      list_json(mount_options), "linux", linux_json(sc), "annotations", "io.husk.version",
                       HUSK_VERSION, "io.husk.cgroup.controllers", CGROUP_CONTROLLERS,
                       /* keep in sync with libcontainer/overlay.h; described in husk-run(8) */
                       "io.husk.rootfs.layers",

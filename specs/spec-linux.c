@@ -24,14 +24,14 @@ static const char *const mpol_flags[] = {"MPOL_F_NUMA_BALANCING", "MPOL_F_RELATI
                                          "MPOL_F_STATIC_NODES", NULL};
 
 /* libseccomp's names, as config-linux.md lists them (and the newer architectures). */
-static const char *const seccomp_actions[] = {
+const char *const spec_seccomp_actions[] = {
         "SCMP_ACT_KILL",        "SCMP_ACT_KILL_PROCESS",
         "SCMP_ACT_KILL_THREAD", "SCMP_ACT_TRAP",
         "SCMP_ACT_ERRNO",       "SCMP_ACT_TRACE",
         "SCMP_ACT_ALLOW",       "SCMP_ACT_LOG",
         "SCMP_ACT_NOTIFY",      NULL,
 };
-static const char *const seccomp_arches[] = {
+const char *const spec_seccomp_arches[] = {
         "SCMP_ARCH_X86",     "SCMP_ARCH_X86_64",   "SCMP_ARCH_X32",         "SCMP_ARCH_ARM",
         "SCMP_ARCH_AARCH64", "SCMP_ARCH_MIPS",     "SCMP_ARCH_MIPS64",      "SCMP_ARCH_MIPS64N32",
         "SCMP_ARCH_MIPSEL",  "SCMP_ARCH_MIPSEL64", "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC",
@@ -39,14 +39,14 @@ static const char *const seccomp_arches[] = {
         "SCMP_ARCH_PARISC",  "SCMP_ARCH_PARISC64", "SCMP_ARCH_RISCV64",     "SCMP_ARCH_LOONGARCH64",
         "SCMP_ARCH_M68K",    "SCMP_ARCH_SH",       "SCMP_ARCH_SHEB",        NULL,
 };
-static const char *const seccomp_flags[] = {
+const char *const spec_seccomp_flags[] = {
         "SECCOMP_FILTER_FLAG_TSYNC",
         "SECCOMP_FILTER_FLAG_LOG",
         "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
         "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV",
         NULL,
 };
-static const char *const seccomp_ops[] = {
+const char *const spec_seccomp_ops[] = {
         "SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE",        "SCMP_CMP_EQ",
         "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_MASKED_EQ", NULL,
 };
@@ -359,9 +359,9 @@ static int parse_seccomp_arg(struct spec_ctx *c, json_t *v, const char *path, st
             (r = spec_get_uint(c, v, "valueTwo", path, SPEC_OPTIONAL, UINT64_MAX, &a->value_two)) < 0 ||
             (r = spec_get_string(c, v, "op", path, SPEC_REQUIRED, &a->op)) < 0)
                 return r;
-        if (spec_lookup(seccomp_ops, a->op) < 0)
+        if (spec_lookup(spec_seccomp_ops, a->op) < 0)
                 return spec_fail_enum(c, spec_path_key(p, path, "op"), a->op, "a seccomp operator",
-                                      seccomp_ops);
+                                      spec_seccomp_ops);
         return 0;
 }
 
@@ -381,9 +381,9 @@ static int parse_seccomp_syscall(struct spec_ctx *c, json_t *v, const char *path
                 return spec_fail(c, spec_path_key(p, path, "names"), "must not be empty");
         if ((r = spec_get_string(c, v, "action", path, SPEC_REQUIRED, &sc->action)) < 0)
                 return r;
-        if (spec_lookup(seccomp_actions, sc->action) < 0)
+        if (spec_lookup(spec_seccomp_actions, sc->action) < 0)
                 return spec_fail_enum(c, spec_path_key(p, path, "action"), sc->action, "a seccomp action",
-                                      seccomp_actions);
+                                      spec_seccomp_actions);
         if ((r = spec_get_u32(c, v, "errnoRet", path, SPEC_OPTIONAL, &sc->errno_ret)) < 0)
                 return r;
         sc->has_errno_ret = r > 0;
@@ -409,9 +409,9 @@ static int parse_seccomp_head(struct spec_ctx *c, json_t *sobj, const char *path
 
         if ((r = spec_get_string(c, sobj, "defaultAction", path, SPEC_REQUIRED, &s->default_action)) < 0)
                 return r;
-        if (spec_lookup(seccomp_actions, s->default_action) < 0)
+        if (spec_lookup(spec_seccomp_actions, s->default_action) < 0)
                 return spec_fail_enum(c, spec_path_key(p, path, "defaultAction"), s->default_action,
-                                      "a seccomp action", seccomp_actions);
+                                      "a seccomp action", spec_seccomp_actions);
         if ((r = spec_get_u32(c, sobj, "defaultErrnoRet", path, SPEC_OPTIONAL, &s->default_errno_ret)) < 0)
                 return r;
         s->has_default_errno_ret = r > 0;
@@ -421,10 +421,10 @@ static int parse_seccomp_head(struct spec_ctx *c, json_t *sobj, const char *path
         if ((r = spec_get_strv(c, sobj, "architectures", path, SPEC_OPTIONAL, &s->architectures,
                                &s->n_architectures)) < 0 ||
             (r = spec_check_names(c, s->architectures, spec_path_key(p, path, "architectures"),
-                                  "a seccomp architecture", seccomp_arches)) < 0 ||
+                                  "a seccomp architecture", spec_seccomp_arches)) < 0 ||
             (r = spec_get_strv(c, sobj, "flags", path, SPEC_OPTIONAL, &s->flags, &s->n_flags)) < 0 ||
             (r = spec_check_names(c, s->flags, spec_path_key(p, path, "flags"), "a seccomp flag",
-                                  seccomp_flags)) < 0 ||
+                                  spec_seccomp_flags)) < 0 ||
             (r = spec_get_string(c, sobj, "listenerPath", path, SPEC_OPTIONAL, &s->listener_path)) < 0 ||
             (r = spec_get_string(c, sobj, "listenerMetadata", path, SPEC_OPTIONAL, &s->listener_metadata)) <
                     0)

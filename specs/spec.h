@@ -454,6 +454,11 @@ const char *spec_namespace_name(enum spec_namespace_type t);
 /* "prestart", "createRuntime", … as config.json names the hook kinds, by enum spec_hook_kind;
  * NULL-terminated. */
 extern const char *const spec_hook_names[];
+/* The names linux.seccomp may use, as config-linux.md lists them; NULL-terminated. */
+extern const char *const spec_seccomp_actions[]; /* SCMP_ACT_* */
+extern const char *const spec_seccomp_arches[];  /* SCMP_ARCH_* */
+extern const char *const spec_seccomp_flags[];   /* SECCOMP_FILTER_FLAG_* */
+extern const char *const spec_seccomp_ops[];     /* SCMP_CMP_* */
 int spec_namespace_from_name(const char *name);
 
 /* Looks up an annotation; NULL when absent. */
@@ -466,5 +471,15 @@ const char *spec_annotation(const struct spec *s, const char *key);
  */
 int spec_template(bool rootless, uid_t uid, gid_t gid, char **ret);
 
-/* The `husk features` JSON (features.md), malloc'ed. */
-int spec_features_json(char **ret);
+/* What the seccomp folder supports, for features' linux.seccomp; lists NULL-terminated. */
+struct spec_features_seccomp {
+        bool enabled;
+        const char *const *actions;
+        const char *const *operators;
+        const char *const *archs;
+        const char *const *known_flags;
+        const char *const *supported_flags; /* by the running kernel */
+};
+
+/* The `husk features` JSON (features.md), malloc'ed.  sc NULL: seccomp is not enabled. */
+int spec_features_json(const struct spec_features_seccomp *sc, char **ret);

@@ -56,6 +56,19 @@ int spec_state_encode(const struct spec_state *st, enum spec_state_form form, ch
         return 0;
 }
 
+int spec_process_state_encode(const struct spec_state *st, pid_t pid, const char *metadata, char **ret)
+{
+        json_auto_t *o = json_pack("{s:s, s:[s], s:I, s:s, s:o}", "ociVersion", HUSK_OCI_VERSION, "fds",
+                                   "seccompFd", "pid", (json_int_t) pid, "metadata",
+                                   metadata ? metadata : "", "state", state_object(st, false));
+        char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+
+        if (!s)
+                return -ENOMEM;
+        *ret = s;
+        return 0;
+}
+
 int spec_state_list_encode(struct spec_state *const *list, size_t n, char **ret)
 {
         json_auto_t *a = json_array();

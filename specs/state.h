@@ -40,6 +40,11 @@ enum spec_state_form {
 };
 
 int spec_state_encode(const struct spec_state *st, enum spec_state_form form, char **ret);
+/*
+ * The container process state (runtime.md) a seccomp listener gets with the notification fd:
+ * {ociVersion, fds: ["seccompFd"], pid, metadata, state: the OCI state of st}, on one line.
+ */
+int spec_process_state_encode(const struct spec_state *st, pid_t pid, const char *metadata, char **ret);
 /* `husk list --format json`: an array of the OCI states, on one line. */
 int spec_state_list_encode(struct spec_state *const *list, size_t n, char **ret);
 int spec_state_decode(const char *json, struct spec_state **ret, struct error_info *err);

@@ -11,6 +11,8 @@
 #
 # Usage: sh tests/bench/run.sh      (as root; `make bench` builds husk first)
 # Env:   BENCH_N=30  HUSK=<repo>/husk  RUNC=runc  CRUN=crun  CC=cc
+#        BENCH_SECCOMP=profile.json  puts this linux.seccomp in every config
+#        (e.g. tests/fixtures/seccomp/default.json, a docker-like profile)
 #
 # Nothing on the host is changed: crun 1.8 refuses hybrid hosts whose cgroup2
 # mount has controllers; then it is skipped with its error.  Everything made
@@ -100,10 +102,15 @@ mkdir -p "$tmp/spec" || die "mkdir failed"
 # (and husk's) has no ambient set, so drop it here.
 runtimes="husk runc"
 [ -n "$CRUN" ] && [ -x "$CRUN" ] && runtimes="husk runc crun"
-jq --arg root "$tmp/rootfs" \
+seccomp=null
+if [ -n "${BENCH_SECCOMP:-}" ]; then
+	seccomp=$(cat "$BENCH_SECCOMP") || die "cannot read BENCH_SECCOMP '$BENCH_SECCOMP'"
+fi
+jq --arg root "$tmp/rootfs" --argjson seccomp "$seccomp" \
 	'.process.terminal = false | .process.args = ["/bin/true"]
 	 | del(.process.capabilities.ambient)
-	 | .root.path = $root | .linux.cgroupsPath = "@CGROUP@"' \
+	 | .root.path = $root | .linux.cgroupsPath = "@CGROUP@"
+	 | if $seccomp == null then del(.linux.seccomp) else .linux.seccomp = $seccomp end' \
 	"$tmp/spec/config.json" >"$tmp/spec/template.json" || die "jq failed"
 i=0
 while [ "$i" -le "$N" ]; do
@@ -183,7 +190,7 @@ version_of() {
 
 report() {
 	wall_husk='' cpu_husk=''
-	echo "husk bench: $N runs each of 'RUNTIME run' of /bin/true (runc spec config, terminal false),"
+	echo "husk bench: $N runs each of 'RUNTIME run' of /bin/true (runc spec config, terminal false${BENCH_SECCOMP:+, linux.seccomp of $BENCH_SECCOMP}),"
 	echo "interleaved, after 1 warm-up round; medians.  $(uname -r), $(date -u +%Y-%m-%dT%H:%MZ)"
 	echo "cpu = user+sys of the runtime and every process it reaped; rss = peak of the largest one;"
 	echo "size = the binary (ls -L); libs = shared libraries it loads (ldd)."

@@ -161,9 +161,9 @@ check_fixture() {
 }
 
 @test "a field parsed but not applied yet is refused, not ignored, and nothing is left" {
-	update_config '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW"}'
+	update_config '.linux.intelRdt = {closID: "husk-test"}'
 	run --separate-stderr husk run "$ID"
 	[ "$status" -eq 1 ]
-	[ "$stderr" = "husk: config.json: linux.seccomp: not supported by this husk yet" ]
+	[ "$stderr" = "husk: config.json: linux.intelRdt: not supported by this husk yet" ]
 	assert_no_leftovers
 }

@@ -139,6 +139,15 @@ ctr_gone() {
 	ctr_gone rm-test
 }
 
+@test "ctr run --seccomp applies containerd's default profile: unshare and keyctl fail with EPERM" {
+	run ctr_run sc-test --rm --seccomp sh -c 'grep "^Seccomp:" /proc/self/status; payload syscall unshare 0; payload syscall keyctl 0'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = $'Seccomp:\t2' ]
+	[ "${lines[1]}" = "errno 1" ]
+	[ "${lines[2]}" = "errno 1" ]
+	ctr_gone sc-test
+}
+
 @test "ctr run --rm --net-host exits 0 and shares the host's network namespace" {
 	host_net=$(readlink /proc/self/ns/net)
 	run ctr_run nethost-test --rm --net-host sh -c 'readlink /proc/self/ns/net'

@@ -27,14 +27,13 @@ docker_() {
 }
 
 # docker_run SUBCMD ARGS... : `docker SUBCMD` (run or create) with husk as
-# the runtime, no network, the file's marker, and the security options husk
-# needs until it has seccomp (decided by probing husk, see setup_file).
+# the runtime, no network, the file's marker; docker's default seccomp
+# profile applies (husk has seccomp).
 docker_run() {
 	local sub=$1
 	shift
-	# shellcheck disable=SC2086 # DOCKER_SECURITY holds whole options
 	docker_ "$sub" --runtime=husk --network none -e "HUSK_TEST_ID=$ENGINE_MARK" \
-		--ulimit "nofile=$ENGINE_NOFILE:$ENGINE_NOFILE" $DOCKER_SECURITY "$@"
+		--ulimit "nofile=$ENGINE_NOFILE:$ENGINE_NOFILE" "$@"
 }
 
 setup_file() {
@@ -44,11 +43,6 @@ setup_file() {
 	export DOCKER_EXEC_ROOT=$ENGINES_TMP/docker/exec
 	mkdir -p "$ENGINES_TMP/docker" "$ENGINES_TMP/docker-cli"
 	echo '{}' >"$ENGINES_TMP/docker/daemon.json"
-	# docker sends its default seccomp profile; husk refuses linux.seccomp
-	# until issue 5.  Until then the tests ask for none.
-	DOCKER_SECURITY=""
-	husk_has seccomp || DOCKER_SECURITY="--security-opt seccomp=unconfined"
-	export DOCKER_SECURITY
 	if ! start_daemon dockerd "'$DOCKER' -H 'unix://$DOCKER_SOCK' version" \
 		"$DOCKERD" --config-file "$ENGINES_TMP/docker/daemon.json" \
 		--data-root "$ENGINES_TMP/docker/data" --exec-root "$DOCKER_EXEC_ROOT" \
@@ -123,6 +117,14 @@ docker_gone() {
 	run docker_ ps -a -q --filter name=rm-test
 	[ -z "$output" ]
 	no_cgroups_left docker
+}
+
+@test "docker run --runtime=husk applies docker's default seccomp profile: unshare and keyctl fail with EPERM" {
+	run docker_run run --rm "$IMAGE" sh -c 'grep "^Seccomp:" /proc/self/status; payload syscall unshare 0; payload syscall keyctl 0'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = $'Seccomp:\t2' ]
+	[ "${lines[1]}" = "errno 1" ]
+	[ "${lines[2]}" = "errno 1" ]
 }
 
 @test "docker run -d --runtime=husk, stop delivers SIGTERM, rm removes it" {

@@ -46,6 +46,28 @@ setup() {
 	jq -e '.mountOptions | length == (unique | length)' <<<"$FEATURES"
 }
 
+@test "features lists seccomp: every action and operator, libseccomp's archs, the kernel's flags" {
+	jq -e '.linux.seccomp.enabled == true' <<<"$FEATURES"
+	for a in ALLOW ERRNO KILL KILL_THREAD KILL_PROCESS TRAP TRACE LOG NOTIFY; do
+		jq -e --arg a "SCMP_ACT_$a" '.linux.seccomp.actions | index($a) != null' <<<"$FEATURES"
+	done
+	for o in NE LT LE EQ GE GT MASKED_EQ; do
+		jq -e --arg o "SCMP_CMP_$o" '.linux.seccomp.operators | index($o) != null' <<<"$FEATURES"
+	done
+	for a in X86_64 X86 X32 AARCH64; do
+		jq -e --arg a "SCMP_ARCH_$a" '.linux.seccomp.archs | index($a) != null' <<<"$FEATURES"
+	done
+	jq -e '.linux.seccomp.knownFlags | length == 4 and index("SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV") != null' <<<"$FEATURES"
+	# Supported: known, and what this kernel takes (all four since Linux 5.19).
+	jq -e '.linux.seccomp as $s | $s.supportedFlags | all(.[]; . as $f | $s.knownFlags | index($f) != null)' <<<"$FEATURES"
+	jq -e '.linux.seccomp.supportedFlags | index("SECCOMP_FILTER_FLAG_TSYNC") != null' <<<"$FEATURES"
+	for f in $(jq -r '.linux.seccomp.knownFlags[]' <<<"$FEATURES"); do
+		if ! jq -e --arg f "$f" '.linux.seccomp.supportedFlags | index($f) != null' <<<"$FEATURES" >/dev/null; then
+			echo "not supported here: $f"
+		fi
+	done
+}
+
 @test "features' cgroup, seccomp, apparmor and selinux entries are well-formed" {
 	jq -e '.linux.cgroup | type == "object" and (.v1 | type == "boolean") and (.v2 | type == "boolean")' <<<"$FEATURES"
 	jq -e '.linux.seccomp.enabled | type == "boolean"' <<<"$FEATURES"

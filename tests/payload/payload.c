@@ -651,12 +651,89 @@ int main(int argc, char **argv)
                 r = cmd_sched();
         else if (!strcmp(cmd, "grab-exe"))
                 r = nargs > 1 ? cmd_grab_exe(args[0], args[1]) : usage("grab-exe MATCH SECONDS");
-        else
+        else if (!strcmp(cmd, "syscall")) {
+                int cmd_syscall(int, char **); /* at the end of this file */
+                r = cmd_syscall(nargs, args);
+        } else
                 return usage("usage: payload pid|id|status|hostname|domainname|ns [KIND]|mountinfo|"
                              "links|exit N|signal-self SIG|trap SIG [CODE]|sleep SECS|fds|cwd|env|"
                              "umask|cat FILE...|write FILE TEXT|uidmap|stat PATH...|readlink PATH|"
-                             "isatty|echo TEXT...|echo-err TEXT...|alloc MB|forks N|sched|grab-exe MATCH SECS");
+                             "isatty|echo TEXT...|echo-err TEXT...|alloc MB|forks N|sched|grab-exe MATCH SECS|"
+                             "syscall [--trap] [--x86] NAME|NR [ARG...]");
         if (fflush(stdout) != 0)
                 return 1;
         return r;
+}
+
+/*
+ * syscall [--trap] [--x86] NAME|NR [ARG...] (seccomp.bats): makes one syscall and prints
+ * "ret N" or "errno N".  --trap catches SIGSYS (SCMP_ACT_TRAP) and prints "sigsys NR";
+ * --x86 makes it through the i386 entry (int $0x80, NR of that ABI) to test architectures.
+ */
+#include <stdbool.h>
+#include <sys/syscall.h>
+
+static void on_sigsys(int sig, siginfo_t *si, void *ctx)
+{
+        char buf[64];
+        int n = snprintf(buf, sizeof buf, "sigsys %d\n", si->si_syscall);
+
+        (void) sig;
+        (void) ctx;
+        (void) !write(1, buf, (size_t) n);
+        _exit(0);
+}
+
+int cmd_syscall(int argc, char **argv)
+{
+        static const struct {
+                const char *name;
+                long nr;
+        } table[] = {
+                {"getpid", SYS_getpid},     {"getppid", SYS_getppid},   {"getpgid", SYS_getpgid},
+                {"getuid", SYS_getuid},     {"personality", SYS_personality}, {"unshare", SYS_unshare},
+                {"keyctl", SYS_keyctl},     {"sync", SYS_sync},         {"getpriority", SYS_getpriority},
+                {"setns", SYS_setns},       {"chroot", SYS_chroot},     {"getcwd", SYS_getcwd},
+                {"umask", SYS_umask},       {"mkdir", SYS_mkdir},       {"getsid", SYS_getsid},
+                {"clone3", SYS_clone3},
+        };
+        bool x86 = false;
+        long nr = -1, a[6] = {0}, ret;
+
+        for (; argc > 0 && argv[0][0] == '-'; argc--, argv++) {
+                if (!strcmp(argv[0], "--trap")) {
+                        struct sigaction sa = {.sa_sigaction = on_sigsys, .sa_flags = SA_SIGINFO};
+                        sigaction(SIGSYS, &sa, NULL);
+                } else if (!strcmp(argv[0], "--x86"))
+                        x86 = true;
+        }
+        if (argc < 1)
+                return usage("syscall [--trap] [--x86] NAME|NR [ARG...]");
+        for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+                if (!strcmp(table[i].name, argv[0]))
+                        nr = table[i].nr;
+        if (nr < 0)
+                nr = strtol(argv[0], NULL, 0);
+        for (int i = 1; i < argc && i <= 6; i++)
+                a[i - 1] = (long) strtoul(argv[i], NULL, 0);
+        if (x86) {
+#if defined(__x86_64__)
+                __asm__ volatile("int $0x80"
+                                 : "=a"(ret)
+                                 : "a"(nr), "b"(a[0]), "c"(a[1]), "d"(a[2]), "S"(a[3]), "D"(a[4])
+                                 : "memory");
+                if (ret < 0 && ret > -4096) {
+                        errno = (int) -ret;
+                        ret = -1;
+                }
+#else
+                return usage("syscall --x86: only on x86_64");
+#endif
+        } else
+                ret = syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+        if (ret < 0)
+                printf("errno %d\n", errno);
+        else
+                printf("ret %ld\n", ret);
+        return 0;
 }

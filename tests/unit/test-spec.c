@@ -596,7 +596,7 @@ static void test_features(void **state)
         json_t *f, *l;
 
         (void) state;
-        assert_int_equal(spec_features_json(&text), 0);
+        assert_int_equal(spec_features_json(NULL, &text), 0);
         assert_round_trip(text);
         f = json_loads(text, 0, &jerr);
         assert_non_null(f);
@@ -619,8 +619,8 @@ static void test_features(void **state)
         assert_true(json_is_true(json_object_get(json_object_get(l, "cgroup"), "v2")));
         assert_true(json_is_false(json_object_get(json_object_get(l, "cgroup"), "systemd")));
         assert_true(json_is_false(json_object_get(json_object_get(l, "seccomp"), "enabled")));
-        assert_true(json_is_false(json_object_get(json_object_get(l, "apparmor"), "enabled")));
-        assert_true(json_is_false(json_object_get(json_object_get(l, "selinux"), "enabled")));
+        assert_true(json_is_true(json_object_get(json_object_get(l, "apparmor"), "enabled")));
+        assert_true(json_is_true(json_object_get(json_object_get(l, "selinux"), "enabled")));
         assert_true(json_is_false(json_object_get(json_object_get(l, "intelRdt"), "enabled")));
         assert_true(json_is_true(json_object_get(
                 json_object_get(json_object_get(l, "mountExtensions"), "idmap"), "enabled")));
