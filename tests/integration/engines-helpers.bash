@@ -270,10 +270,11 @@ root_snapshot() {
 	find "$1" -mindepth 1 -maxdepth 1 -printf '%f\n' 2>/dev/null | sort >"$BATS_TEST_TMPDIR/root.before"
 }
 
-# root_unchanged DIR : DIR holds nothing that root_snapshot did not see.
+# root_unchanged DIR : DIR holds nothing that root_snapshot did not see (but
+# husk's cache of compiled seccomp filters, .seccomp-cache, kept on purpose).
 root_unchanged() {
 	local new
-	new=$(find "$1" -mindepth 1 -maxdepth 1 -printf '%f\n' 2>/dev/null | sort |
+	new=$(find "$1" -mindepth 1 -maxdepth 1 ! -name .seccomp-cache -printf '%f\n' 2>/dev/null | sort |
 		comm -13 "$BATS_TEST_TMPDIR/root.before" - | tr '\n' ' ')
 	if [ -n "$new" ]; then
 		echo "left in the runtime root $1: $new" >&2
