@@ -88,7 +88,8 @@ static int add_mount_label(const struct spec *s, const struct spec_mount *m, str
         if (!label || !*label || mo->bind || !m->type ||
             (strcmp(m->type, "tmpfs") && strcmp(m->type, "devpts") && strcmp(m->type, "mqueue")))
                 return 0;
-        int w = snprintf(mo->data + used, sizeof mo->data - used, "%scontext=\"%s\"", used ? "," : "", label);
+        int w = snprintf(mo->data + used, sizeof mo->data - used, "%scontext=\"%s\"", used ? "," : "",
+                         label);
         if (w < 0 || (size_t) w >= sizeof mo->data - used)
                 return -E2BIG;
         return 0;
@@ -123,8 +124,10 @@ static int plan_mounts(struct container *c, struct error_info *err)
                                                 i, m->destination);
                 r = add_mount_label(s, m, mo);
                 if (r < 0)
-                        return error_set_reason(err, -r, "config.json: mounts[%zu] ('%s'): linux.mountLabel: "
-                                                "the options are too long with it", i, m->destination);
+                        return error_set_reason(err, -r,
+                                                "config.json: mounts[%zu] ('%s'): linux.mountLabel: "
+                                                "the options are too long with it",
+                                                i, m->destination);
         }
         return 0;
 }

@@ -164,10 +164,11 @@ static int set_scheduler(const struct spec_scheduler *s, struct error_info *err)
         int e = errno;
         if (e == EPERM && (s->policy_value == SCHED_FIFO || s->policy_value == SCHED_RR ||
                            s->policy_value == SCHED_DEADLINE))
-                return error_set(err, e,
-                                 "process.scheduler: set policy %s, priority %d: real-time scheduling needs "
-                                 "CAP_SYS_NICE and a real-time budget here (cpu.rt_runtime_us of the cgroup)",
-                                 s->policy, (int) attr.sched_priority);
+                return error_set(
+                        err, e,
+                        "process.scheduler: set policy %s, priority %d: real-time scheduling needs "
+                        "CAP_SYS_NICE and a real-time budget here (cpu.rt_runtime_us of the cgroup)",
+                        s->policy, (int) attr.sched_priority);
         return error_set(err, e, "process.scheduler: set policy %s (nice %d, priority %d)", s->policy,
                          (int) attr.sched_nice, (int) attr.sched_priority);
 }
@@ -222,8 +223,8 @@ int process_set_affinity(pid_t pid, const char *list, const char *which, struct 
         if (!list)
                 return 0;
         if (!parse_cpu_list(list, &set))
-                return error_set_reason(err, EINVAL, "process.execCPUAffinity.%s: '%s' is not a list of CPUs",
-                                        which, list);
+                return error_set_reason(
+                        err, EINVAL, "process.execCPUAffinity.%s: '%s' is not a list of CPUs", which, list);
         if (sched_setaffinity(pid, sizeof set, &set) < 0)
                 return error_set(err, errno,
                                  "process.execCPUAffinity.%s: run on CPUs '%s' (none of them may be used "

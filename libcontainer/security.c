@@ -29,8 +29,8 @@ static bool has_prefix(const char *s, const char *prefix)
 static int sysctl_namespace(const char *key)
 {
         static const char *const ipc_keys[] = {
-                "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni",         "kernel.sem",
-                "kernel.shmall", "kernel.shmmax", "kernel.shmmni",         "kernel.shm_rmid_forced",
+                "kernel.msgmax",      "kernel.msgmnb",      "kernel.msgmni",      "kernel.sem",
+                "kernel.shmall",      "kernel.shmmax",      "kernel.shmmni",      "kernel.shm_rmid_forced",
                 "kernel.auto_msgmni", "kernel.shm_next_id", "kernel.msg_next_id", "kernel.sem_next_id",
         };
 
@@ -61,8 +61,7 @@ static bool is_own_namespace(const char *path, const char *kind)
         struct stat a, b;
 
         snprintf(own, sizeof own, "/proc/self/ns/%s", kind);
-        return stat(path, &a) == 0 && stat(own, &b) == 0 && a.st_dev == b.st_dev &&
-               a.st_ino == b.st_ino;
+        return stat(path, &a) == 0 && stat(own, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
 static int check_sysctl(const struct spec_linux *lx, struct error_info *err)
@@ -73,9 +72,10 @@ static int check_sysctl(const struct spec_linux *lx, struct error_info *err)
                 int type;
 
                 /* The key becomes a path under /proc/sys: words joined by dots, nothing else. */
-                bool bad = !*key || key[0] == '.' || key[strlen(key) - 1] == '.' || strstr(key, "..") ||
-                           strspn(key, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") !=
-                                   strlen(key);
+                bool bad =
+                        !*key || key[0] == '.' || key[strlen(key) - 1] == '.' || strstr(key, "..") ||
+                        strspn(key, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") !=
+                                strlen(key);
                 if (bad)
                         return error_set_reason(err, EINVAL,
                                                 "config.json: linux.sysctl: '%s' is not a sysctl name "
@@ -83,18 +83,20 @@ static int check_sysctl(const struct spec_linux *lx, struct error_info *err)
                                                 key);
                 type = sysctl_namespace(key);
                 if (type < 0)
-                        return error_set_reason(err, EPERM,
-                                                "config.json: linux.sysctl: '%s' does not belong to a namespace "
-                                                "of the container: setting it would change the host",
-                                                key);
+                        return error_set_reason(
+                                err, EPERM,
+                                "config.json: linux.sysctl: '%s' does not belong to a namespace "
+                                "of the container: setting it would change the host",
+                                key);
                 const char *kind = spec_namespace_name((enum spec_namespace_type) type);
                 ns = find_ns(lx, type);
                 if (!ns)
-                        return error_set_reason(err, EPERM,
-                                                "config.json: linux.sysctl: '%s' needs a %s namespace of the "
-                                                "container's own (linux.namespaces has none): it would "
-                                                "change the host",
-                                                key, kind);
+                        return error_set_reason(
+                                err, EPERM,
+                                "config.json: linux.sysctl: '%s' needs a %s namespace of the "
+                                "container's own (linux.namespaces has none): it would "
+                                "change the host",
+                                key, kind);
                 if (ns->path && is_own_namespace(ns->path, type == SPEC_NS_NETWORK ? "net" : kind))
                         return error_set_reason(err, EPERM,
                                                 "config.json: linux.sysctl: '%s' would change the host: the "

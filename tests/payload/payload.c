@@ -128,14 +128,14 @@ static int parse_signal(const char *s)
                 const char *name;
                 int num;
         } sigs[] = {
-                { "HUP", SIGHUP },   { "INT", SIGINT },   { "QUIT", SIGQUIT }, { "ILL", SIGILL },
-                { "TRAP", SIGTRAP }, { "ABRT", SIGABRT }, { "BUS", SIGBUS },   { "FPE", SIGFPE },
-                { "KILL", SIGKILL }, { "USR1", SIGUSR1 }, { "SEGV", SIGSEGV }, { "USR2", SIGUSR2 },
-                { "PIPE", SIGPIPE }, { "ALRM", SIGALRM }, { "TERM", SIGTERM }, { "CHLD", SIGCHLD },
-                { "CONT", SIGCONT }, { "STOP", SIGSTOP }, { "TSTP", SIGTSTP }, { "TTIN", SIGTTIN },
-                { "TTOU", SIGTTOU }, { "URG", SIGURG },   { "XCPU", SIGXCPU }, { "XFSZ", SIGXFSZ },
-                { "VTALRM", SIGVTALRM }, { "PROF", SIGPROF }, { "WINCH", SIGWINCH },
-                { "IO", SIGIO },     { "PWR", SIGPWR },   { "SYS", SIGSYS },
+                {"HUP", SIGHUP},       {"INT", SIGINT},   {"QUIT", SIGQUIT},   {"ILL", SIGILL},
+                {"TRAP", SIGTRAP},     {"ABRT", SIGABRT}, {"BUS", SIGBUS},     {"FPE", SIGFPE},
+                {"KILL", SIGKILL},     {"USR1", SIGUSR1}, {"SEGV", SIGSEGV},   {"USR2", SIGUSR2},
+                {"PIPE", SIGPIPE},     {"ALRM", SIGALRM}, {"TERM", SIGTERM},   {"CHLD", SIGCHLD},
+                {"CONT", SIGCONT},     {"STOP", SIGSTOP}, {"TSTP", SIGTSTP},   {"TTIN", SIGTTIN},
+                {"TTOU", SIGTTOU},     {"URG", SIGURG},   {"XCPU", SIGXCPU},   {"XFSZ", SIGXFSZ},
+                {"VTALRM", SIGVTALRM}, {"PROF", SIGPROF}, {"WINCH", SIGWINCH}, {"IO", SIGIO},
+                {"PWR", SIGPWR},       {"SYS", SIGSYS},
         };
         char *end;
         long n;
@@ -174,8 +174,8 @@ static int cmd_id(void)
 
 static int cmd_status(void)
 {
-        static const char *keys[] = { "CapInh", "CapPrm", "CapEff", "CapBnd",
-                                      "CapAmb", "NoNewPrivs", "Seccomp" };
+        static const char *keys[] = {"CapInh", "CapPrm",     "CapEff", "CapBnd",
+                                     "CapAmb", "NoNewPrivs", "Seccomp"};
         char line[512];
         FILE *f = fopen("/proc/self/status", "re");
 
@@ -326,8 +326,8 @@ static int cmd_signal_self(const char *name)
 static int cmd_sleep(const char *arg)
 {
         double secs = strtod(arg, NULL);
-        struct timespec ts = { .tv_sec = (time_t) secs,
-                               .tv_nsec = (long) ((secs - (double) (time_t) secs) * 1e9) };
+        struct timespec ts = {.tv_sec = (time_t) secs,
+                              .tv_nsec = (long) ((secs - (double) (time_t) secs) * 1e9)};
 
         while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
                 ;
@@ -443,13 +443,27 @@ static int cmd_stat(const char *path)
         if (lstat(path, &st) < 0)
                 return fail("stat", path);
         switch (st.st_mode & S_IFMT) {
-        case S_IFREG: type = '-'; break;
-        case S_IFDIR: type = 'd'; break;
-        case S_IFCHR: type = 'c'; break;
-        case S_IFBLK: type = 'b'; break;
-        case S_IFLNK: type = 'l'; break;
-        case S_IFIFO: type = 'p'; break;
-        case S_IFSOCK: type = 's'; break;
+        case S_IFREG:
+                type = '-';
+                break;
+        case S_IFDIR:
+                type = 'd';
+                break;
+        case S_IFCHR:
+                type = 'c';
+                break;
+        case S_IFBLK:
+                type = 'b';
+                break;
+        case S_IFLNK:
+                type = 'l';
+                break;
+        case S_IFIFO:
+                type = 'p';
+                break;
+        case S_IFSOCK:
+                type = 's';
+                break;
         }
         printf("%s type=%c dev=%u:%u mode=%04o uid=%u gid=%u\n", path, type, major(st.st_rdev),
                minor(st.st_rdev), (unsigned) (st.st_mode & 07777), (unsigned) st.st_uid,
@@ -655,11 +669,12 @@ int main(int argc, char **argv)
                 int cmd_syscall(int, char **); /* at the end of this file */
                 r = cmd_syscall(nargs, args);
         } else
-                return usage("usage: payload pid|id|status|hostname|domainname|ns [KIND]|mountinfo|"
-                             "links|exit N|signal-self SIG|trap SIG [CODE]|sleep SECS|fds|cwd|env|"
-                             "umask|cat FILE...|write FILE TEXT|uidmap|stat PATH...|readlink PATH|"
-                             "isatty|echo TEXT...|echo-err TEXT...|alloc MB|forks N|sched|grab-exe MATCH SECS|"
-                             "syscall [--trap] [--x86] NAME|NR [ARG...]");
+                return usage(
+                        "usage: payload pid|id|status|hostname|domainname|ns [KIND]|mountinfo|"
+                        "links|exit N|signal-self SIG|trap SIG [CODE]|sleep SECS|fds|cwd|env|"
+                        "umask|cat FILE...|write FILE TEXT|uidmap|stat PATH...|readlink PATH|"
+                        "isatty|echo TEXT...|echo-err TEXT...|alloc MB|forks N|sched|grab-exe MATCH SECS|"
+                        "syscall [--trap] [--x86] NAME|NR [ARG...]");
         if (fflush(stdout) != 0)
                 return 1;
         return r;
@@ -690,11 +705,21 @@ int cmd_syscall(int argc, char **argv)
                 const char *name;
                 long nr;
         } table[] = {
-                {"getpid", SYS_getpid},     {"getppid", SYS_getppid},   {"getpgid", SYS_getpgid},
-                {"getuid", SYS_getuid},     {"personality", SYS_personality}, {"unshare", SYS_unshare},
-                {"keyctl", SYS_keyctl},     {"sync", SYS_sync},         {"getpriority", SYS_getpriority},
-                {"setns", SYS_setns},       {"chroot", SYS_chroot},     {"getcwd", SYS_getcwd},
-                {"umask", SYS_umask},       {"mkdir", SYS_mkdir},       {"getsid", SYS_getsid},
+                {"getpid", SYS_getpid},
+                {"getppid", SYS_getppid},
+                {"getpgid", SYS_getpgid},
+                {"getuid", SYS_getuid},
+                {"personality", SYS_personality},
+                {"unshare", SYS_unshare},
+                {"keyctl", SYS_keyctl},
+                {"sync", SYS_sync},
+                {"getpriority", SYS_getpriority},
+                {"setns", SYS_setns},
+                {"chroot", SYS_chroot},
+                {"getcwd", SYS_getcwd},
+                {"umask", SYS_umask},
+                {"mkdir", SYS_mkdir},
+                {"getsid", SYS_getsid},
                 {"clone3", SYS_clone3},
         };
         bool x86 = false;
