@@ -75,7 +75,6 @@ static int check_supported(const struct spec *s, struct error_info *err)
         return 0;
 }
 
-/* The mount options of every mount, parsed once here, before anything is made; the init applies them. */
 /*
  * linux.mountLabel (security.c has checked that SELinux is there): the file systems the
  * container gets fresh instances of carry it as their context, as runc labels them.
@@ -95,6 +94,7 @@ static int add_mount_label(const struct spec *s, const struct spec_mount *m, str
         return 0;
 }
 
+/* The mount options of every mount, parsed once here, before anything is made; the init applies them. */
 static int plan_mounts(struct container *c, struct error_info *err)
 {
         const struct spec *s = c->spec;

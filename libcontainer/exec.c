@@ -26,8 +26,9 @@
  * state dir (ROOT/ID/config.json; the bundle's is read only for a container
  * made before husk kept one).  Its linux.seccomp applies to the exec'd process
  * too (as runc): compiled here, loaded by the child (filter.c), the listener
- * fd sent on to listenerPath as soon as the child hands it over.  LSM labels
- * are refused by create, so no container has them to apply here.
+ * fd sent on to listenerPath as soon as the child hands it over.  So do
+ * linux.personality and the process's LSM label (--apparmor, --process-label,
+ * or the config's), written right before execve.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -405,13 +406,9 @@ static int child_run(struct exec_child *k, char *exe, size_t size, struct error_
         ssize_t n = read(k->sync_fd, &go, 1);
         if (n != 1)
                 return error_set(err, n < 0 ? errno : EPIPE, "wait for husk exec");
-        r = process_set_oom_score_adj(k->procfd, k->spec.process, err);
+        r = process_use_procfs(k->procfd, k->spec.process, &k->c.lsm_fd, err);
         if (r < 0)
                 return r;
-        r = security_open_exec_label(k->procfd, k->spec.process, err);
-        if (r < 0 && r != -EBADF)
-                return r;
-        k->c.lsm_fd = r;
         k->procfd = safe_close(k->procfd);
         r = join_namespaces(k->ns_fds, err);
         if (r < 0)

@@ -33,7 +33,6 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
@@ -92,23 +91,6 @@ int filter_load(struct container *c, bool late, struct error_info *err)
         return 0;
 }
 
-static int connect_listener(const char *path, struct error_info *err)
-{
-        struct sockaddr_un sa = {.sun_family = AF_UNIX};
-
-        if (strlen(path) >= sizeof sa.sun_path)
-                return error_set_reason(err, ENAMETOOLONG,
-                                        "linux.seccomp.listenerPath '%s': path too long (at most %zu)", path,
-                                        sizeof sa.sun_path - 1);
-        memcpy(sa.sun_path, path, strlen(path));
-        _cleanup_close_ int sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (sock < 0)
-                return error_set(err, errno, "linux.seccomp.listenerPath: socket");
-        if (connect(sock, (struct sockaddr *) &sa, sizeof sa) < 0)
-                return error_set(err, errno, "linux.seccomp.listenerPath: connect to '%s'", path);
-        return TAKE_FD(sock);
-}
-
 int filter_send_listener(const struct spec_seccomp *s, const struct spec_state *st, pid_t pid, int fd,
                          struct error_info *err)
 {
@@ -118,7 +100,7 @@ int filter_send_listener(const struct spec_seccomp *s, const struct spec_state *
                 return error_set_reason(err, EPROTO, "linux.seccomp: the process sent no listener fd");
         if (spec_process_state_encode(st, pid, s->listener_metadata, &json) < 0)
                 return error_set(err, ENOMEM, "linux.seccomp: encode the state for the listener");
-        _cleanup_close_ int sock = connect_listener(s->listener_path, err);
+        _cleanup_close_ int sock = unix_connect(s->listener_path, "linux.seccomp.listenerPath", err);
         if (sock < 0)
                 return sock;
         ssize_t n = send_with_fd(sock, json, strlen(json), fd);

@@ -176,7 +176,7 @@ static int init_run(struct container *c, int fd, char *exe, size_t exe_size, str
                 if (tfd < 0 || setns(tfd, CLONE_NEWTIME) < 0)
                         return error_set(err, errno, "enter the new time namespace");
         }
-        r = process_set_oom_score_adj(c->procfd, c->spec->process, err);
+        r = process_use_procfs(c->procfd, c->spec->process, &c->lsm_fd, err);
         if (r < 0)
                 return r;
 

@@ -111,8 +111,12 @@ int tmpcopyup(int below, int top, const char *dest, struct error_info *err);
 /* linux.sysctl, written after pivot_root and before /proc/sys is made read-only. */
 int process_apply_sysctl(int procfd, const struct spec_linux *lx, struct error_info *err);
 int process_setup(struct container *c, struct error_info *err);
-/* Writes process.oomScoreAdj through procfd; done early, while /proc/self is still ours. */
-int process_set_oom_score_adj(int procfd, const struct spec_process *p, struct error_info *err);
+/*
+ * What the process needs of the host's /proc (procfd), done early, while /proc/self is still
+ * ours: writes process.oomScoreAdj and opens the LSM's exec attribute into *ret_lsm_fd (-EBADF
+ * without a label; process_exec() writes the label).
+ */
+int process_use_procfs(int procfd, const struct spec_process *p, int *ret_lsm_fd, struct error_info *err);
 /* process.execCPUAffinity.initial/final (which): pid's allowed CPUs; list NULL: nothing. */
 int process_set_affinity(pid_t pid, const char *list, const char *which, struct error_info *err);
 int process_find_executable(const struct spec_process *p, char *buf, size_t size, struct error_info *err);

@@ -66,16 +66,22 @@ int process_apply_sysctl(int procfd, const struct spec_linux *lx, struct error_i
         return 0;
 }
 
-int process_set_oom_score_adj(int procfd, const struct spec_process *p, struct error_info *err)
+int process_use_procfs(int procfd, const struct spec_process *p, int *ret_lsm_fd, struct error_info *err)
 {
         char buf[16];
+        int r;
 
-        if (!p->has_oom_score_adj)
-                return 0;
-        snprintf(buf, sizeof buf, "%d", p->oom_score_adj);
-        int r = procfs_write_at(procfd, "self/oom_score_adj", buf);
-        if (r < 0)
-                return error_set(err, -r, "process.oomScoreAdj: set %d", p->oom_score_adj);
+        if (p->has_oom_score_adj) {
+                snprintf(buf, sizeof buf, "%d", p->oom_score_adj);
+                r = procfs_write_at(procfd, "self/oom_score_adj", buf);
+                if (r < 0)
+                        return error_set(err, -r, "process.oomScoreAdj: set %d", p->oom_score_adj);
+        }
+        /* Opened now, written right before execve (process_exec). */
+        r = security_open_exec_label(procfd, p, err);
+        if (r < 0 && r != -EBADF)
+                return r;
+        *ret_lsm_fd = r;
         return 0;
 }
 
@@ -127,23 +133,6 @@ struct husk_sched_attr {
         uint32_t sched_util_max;
 };
 
-static uint64_t sched_flag_value(const char *name)
-{
-        static const struct {
-                const char *name;
-                uint64_t value;
-        } flags[] = {
-                {"SCHED_FLAG_RESET_ON_FORK", 0x01},  {"SCHED_FLAG_RECLAIM", 0x02},
-                {"SCHED_FLAG_DL_OVERRUN", 0x04},     {"SCHED_FLAG_KEEP_POLICY", 0x08},
-                {"SCHED_FLAG_KEEP_PARAMS", 0x10},    {"SCHED_FLAG_UTIL_CLAMP_MIN", 0x20},
-                {"SCHED_FLAG_UTIL_CLAMP_MAX", 0x40},
-        };
-        for (size_t i = 0; i < ARRAY_SIZE(flags); i++)
-                if (!strcmp(name, flags[i].name))
-                        return flags[i].value;
-        return 0;
-}
-
 /* process.scheduler: sched_setattr(2) with every field of the config. */
 static int set_scheduler(const struct spec_scheduler *s, struct error_info *err)
 {
@@ -155,10 +144,9 @@ static int set_scheduler(const struct spec_scheduler *s, struct error_info *err)
                 .sched_runtime = s->runtime,
                 .sched_deadline = s->deadline,
                 .sched_period = s->period,
+                .sched_flags = s->flags_value,
         };
 
-        for (size_t i = 0; i < s->n_flags; i++)
-                attr.sched_flags |= sched_flag_value(s->flags[i]);
         if (syscall(SYS_sched_setattr, 0, &attr, 0) == 0)
                 return 0;
         int e = errno;
@@ -376,13 +364,6 @@ int process_setup(struct container *c, struct error_info *err)
         if (c->spec->linux && c->spec->linux->personality &&
             (r = set_personality(c->spec->linux->personality, err)) < 0)
                 return r;
-        /* The LSM's exec attribute is opened while the host's /proc is still ours; written before execve. */
-        if (c->lsm_fd < 0 && c->procfd >= 0) {
-                r = security_open_exec_label(c->procfd, p, err);
-                if (r < 0 && r != -EBADF)
-                        return r;
-                c->lsm_fd = r;
-        }
         /* Without no_new_privs loading a seccomp filter needs CAP_SYS_ADMIN: before it goes. */
         r = filter_load(c, false, err);
         if (r < 0)

@@ -138,15 +138,18 @@ int rootfs_prepare(struct container *c, struct error_info *err)
         _cleanup_close_ int bundlefd = -EBADF;
         int r;
 
-        c->mount_fds = malloc((s->n_mounts ? s->n_mounts : 1) * sizeof *c->mount_fds);
-        if (!c->mount_fds)
-                return error_set(err, ENOMEM, "plan the mounts");
-        for (size_t i = 0; i < s->n_mounts; i++)
-                c->mount_fds[i] = -EBADF;
         for (size_t i = 0; i < s->n_mounts; i++) {
                 const struct spec_mount *m = &s->mounts[i];
                 if (!c->mount_opts[i].idmap && !m->n_uid_mappings && !m->n_gid_mappings)
                         continue;
+                /* Only a config with idmapped mounts pays for the table (the init keeps its fds). */
+                if (!c->mount_fds) {
+                        c->mount_fds = malloc(s->n_mounts * sizeof *c->mount_fds);
+                        if (!c->mount_fds)
+                                return error_set(err, ENOMEM, "plan the mounts");
+                        for (size_t k = 0; k < s->n_mounts; k++)
+                                c->mount_fds[k] = -EBADF;
+                }
                 if (bundlefd < 0) {
                         bundlefd = open(c->bundle, O_PATH | O_DIRECTORY | O_CLOEXEC);
                         if (bundlefd < 0)

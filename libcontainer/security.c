@@ -15,6 +15,7 @@
 #include "base/fs.h"
 #include "base/log.h"
 #include "internal.h"
+#include "namespaces/ns.h"
 #include "security.h"
 #include "base/banned.h"
 
@@ -54,13 +55,13 @@ static const struct spec_namespace *find_ns(const struct spec_linux *lx, int typ
         return NULL;
 }
 
-/* true when path names the namespace husk itself is in (joining it shares the host's). */
-static bool is_own_namespace(const char *path, const char *kind)
+/* true when path names the namespace of type husk itself is in (joining it shares the host's). */
+static bool is_own_namespace(const char *path, enum spec_namespace_type type)
 {
         char own[64];
         struct stat a, b;
 
-        snprintf(own, sizeof own, "/proc/self/ns/%s", kind);
+        snprintf(own, sizeof own, "/proc/self/ns/%s", ns_proc_name(type));
         return stat(path, &a) == 0 && stat(own, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
@@ -97,7 +98,7 @@ static int check_sysctl(const struct spec_linux *lx, struct error_info *err)
                                 "container's own (linux.namespaces has none): it would "
                                 "change the host",
                                 key, kind);
-                if (ns->path && is_own_namespace(ns->path, type == SPEC_NS_NETWORK ? "net" : kind))
+                if (ns->path && is_own_namespace(ns->path, (enum spec_namespace_type) type))
                         return error_set_reason(err, EPERM,
                                                 "config.json: linux.sysctl: '%s' would change the host: the "
                                                 "%s namespace '%s' is the host's",
@@ -124,10 +125,10 @@ static bool selinux_enabled(void)
         return stat("/sys/fs/selinux/enforce", &st) == 0 || stat("/selinux/enforce", &st) == 0;
 }
 
-static int check_lsm(const struct spec *s, const char *where, struct error_info *err)
+/* where prefixes the field names ("config.json: "); mount_label may be NULL. */
+static int check_lsm(const struct spec_process *p, const char *mount_label, const char *where,
+                     struct error_info *err)
 {
-        const struct spec_process *p = s->process;
-
         if (p && p->apparmor_profile && *p->apparmor_profile && !apparmor_enabled())
                 return error_set_reason(err, EOPNOTSUPP,
                                         "%sprocess.apparmorProfile: '%s': AppArmor is not "
@@ -138,24 +139,22 @@ static int check_lsm(const struct spec *s, const char *where, struct error_info 
                                         "%sprocess.selinuxLabel: '%s': SELinux is not enabled "
                                         "on this host",
                                         where, p->selinux_label);
-        if (s->linux && s->linux->mount_label && *s->linux->mount_label && !selinux_enabled())
+        if (mount_label && *mount_label && !selinux_enabled())
                 return error_set_reason(err, EOPNOTSUPP,
                                         "%slinux.mountLabel: '%s': SELinux is not enabled on "
                                         "this host",
-                                        where, s->linux->mount_label);
+                                        where, mount_label);
         return 0;
 }
 
 int security_check_process(const struct spec_process *p, struct error_info *err)
 {
-        struct spec s = {.process = (struct spec_process *) p};
-
-        return check_lsm(&s, "", err);
+        return check_lsm(p, NULL, "", err);
 }
 
 int security_check(const struct spec *s, struct error_info *err)
 {
-        int r = check_lsm(s, "config.json: ", err);
+        int r = check_lsm(s->process, s->linux ? s->linux->mount_label : NULL, "config.json: ", err);
 
         if (r < 0 || !s->linux)
                 return r;

@@ -2,8 +2,10 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
+#include "base/cleanup.h"
 #include "sync.h"
 #include "base/banned.h"
 
@@ -50,6 +52,22 @@ ssize_t send_with_fd(int sock, const void *buf, size_t len, int passfd)
                 n = sendmsg(sock, &mh, MSG_NOSIGNAL);
         while (n < 0 && errno == EINTR);
         return n < 0 ? -errno : n;
+}
+
+int unix_connect(const char *path, const char *what, struct error_info *err)
+{
+        struct sockaddr_un sa = {.sun_family = AF_UNIX};
+
+        if (strlen(path) >= sizeof sa.sun_path)
+                return error_set_reason(err, ENAMETOOLONG, "%s '%s': path too long (at most %zu)", what,
+                                        path, sizeof sa.sun_path - 1);
+        memcpy(sa.sun_path, path, strlen(path) + 1);
+        _cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+                return error_set(err, errno, "%s: socket", what);
+        if (connect(fd, (struct sockaddr *) &sa, sizeof sa) < 0)
+                return error_set(err, errno, "%s: connect to '%s'", what, path);
+        return TAKE_FD(fd);
 }
 
 int sync_send_fd(int fd, enum sync_type type, int passfd)

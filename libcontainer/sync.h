@@ -79,6 +79,9 @@ int sync_send(int fd, enum sync_type type, pid_t pid);
 /* Sends a message of type with passfd attached (SCM_RIGHTS); returns 0 or -errno. */
 int sync_send_fd(int fd, enum sync_type type, int passfd);
 
+/* A stream socket connected to the unix socket at path; what names it in errors ("--console-socket"). */
+int unix_connect(const char *path, const char *what, struct error_info *err);
+
 /* One sendmsg of buf with passfd as SCM_RIGHTS (no SIGPIPE); the bytes sent or -errno. */
 ssize_t send_with_fd(int sock, const void *buf, size_t len, int passfd);
 

@@ -25,7 +25,6 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/sysmacros.h>
-#include <sys/un.h>
 #include <termios.h>
 #include <unistd.h>
 #include <linux/magic.h>
@@ -134,19 +133,7 @@ int terminal_hand_over(struct container *c, int sync_fd, struct error_info *err)
 
 int terminal_connect(const char *path, struct error_info *err)
 {
-        struct sockaddr_un sa = {.sun_family = AF_UNIX};
-
-        if (strlen(path) >= sizeof sa.sun_path)
-                return error_set_reason(err, ENAMETOOLONG,
-                                        "--console-socket '%s': path too long (at most %zu)", path,
-                                        sizeof sa.sun_path - 1);
-        memcpy(sa.sun_path, path, strlen(path) + 1);
-        _cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (fd < 0)
-                return error_set(err, errno, "--console-socket: socket");
-        if (connect(fd, (struct sockaddr *) &sa, sizeof sa) < 0)
-                return error_set(err, errno, "--console-socket: connect to '%s'", path);
-        return TAKE_FD(fd);
+        return unix_connect(path, "--console-socket", err);
 }
 
 int terminal_send_master(int sock, int master, const char *path, struct error_info *err)

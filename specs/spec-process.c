@@ -42,6 +42,7 @@ static const char *const sched_policies[] = {
         "SCHED_ISO",   "SCHED_IDLE", "SCHED_DEADLINE", NULL,
 };
 
+/* sched_setattr(2): the index is the bit of the SCHED_FLAG_* value. */
 static const char *const sched_flags[] = {
         "SCHED_FLAG_RESET_ON_FORK",  "SCHED_FLAG_RECLAIM",
         "SCHED_FLAG_DL_OVERRUN",     "SCHED_FLAG_KEEP_POLICY",
@@ -300,8 +301,11 @@ static int parse_scheduler(struct spec_ctx *c, json_t *obj, const char *parent, 
         s->has_priority = r > 0;
         if ((r = spec_get_strv(c, sobj, "flags", path, SPEC_OPTIONAL, &s->flags, &s->n_flags)) < 0 ||
             (r = spec_check_names(c, s->flags, spec_path_key(item, path, "flags"), "a scheduler flag",
-                                  sched_flags)) < 0 ||
-            (r = spec_get_uint(c, sobj, "runtime", path, SPEC_OPTIONAL, UINT64_MAX, &s->runtime)) < 0 ||
+                                  sched_flags)) < 0)
+                return r;
+        for (size_t i = 0; i < s->n_flags; i++)
+                s->flags_value |= 1ULL << spec_lookup(sched_flags, s->flags[i]);
+        if ((r = spec_get_uint(c, sobj, "runtime", path, SPEC_OPTIONAL, UINT64_MAX, &s->runtime)) < 0 ||
             (r = spec_get_uint(c, sobj, "deadline", path, SPEC_OPTIONAL, UINT64_MAX, &s->deadline)) < 0 ||
             (r = spec_get_uint(c, sobj, "period", path, SPEC_OPTIONAL, UINT64_MAX, &s->period)) < 0)
                 return r;

@@ -76,6 +76,7 @@ struct spec_scheduler {
         int32_t priority;
         char **flags; /* SCHED_FLAG_* names */
         size_t n_flags;
+        uint64_t flags_value; /* the SCHED_FLAG_* bits, resolved by the parser */
         uint64_t runtime, deadline, period;
 };
 

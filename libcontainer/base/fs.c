@@ -36,18 +36,26 @@ int write_all(int fd, const void *data, size_t len)
         return 0;
 }
 
-int write_file_at(int dirfd, const char *path, const char *s)
+/* Kernel files take one write; reports its errno (e.g. EBUSY, EINVAL).  Closes fd. */
+static int write_once(int fd, const char *s)
 {
-        _cleanup_close_ int fd = openat(dirfd, path, O_WRONLY | O_CLOEXEC | O_TRUNC);
-        if (fd < 0)
-                return -errno;
-        /* Kernel files take one write; report its errno (e.g. EBUSY, EINVAL). */
-        ssize_t n = write(fd, s, strlen(s));
+        _cleanup_close_ int owned = fd;
+
+        if (owned < 0)
+                return owned;
+        ssize_t n = write(owned, s, strlen(s));
         if (n < 0)
                 return -errno;
         if ((size_t) n != strlen(s))
                 return -EIO;
         return 0;
+}
+
+int write_file_at(int dirfd, const char *path, const char *s)
+{
+        int fd = openat(dirfd, path, O_WRONLY | O_CLOEXEC | O_TRUNC);
+
+        return write_once(fd < 0 ? -errno : fd, s);
 }
 
 int procfs_open_at(int procfd, const char *path, int flags)
@@ -65,8 +73,8 @@ int procfs_open_at(int procfd, const char *path, int flags)
         while (fd < 0 && errno == EAGAIN);
         if (fd < 0)
                 return -errno;
-        if (fstatfs(fd, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC) {
-                int e = fd < 0 ? errno : EXDEV;
+        int e = fstatfs(fd, &sfs) < 0 ? errno : sfs.f_type != PROC_SUPER_MAGIC ? EXDEV : 0;
+        if (e) {
                 close(fd);
                 return -e;
         }
@@ -75,15 +83,7 @@ int procfs_open_at(int procfd, const char *path, int flags)
 
 int procfs_write_at(int procfd, const char *path, const char *s)
 {
-        _cleanup_close_ int fd = procfs_open_at(procfd, path, O_WRONLY | O_TRUNC);
-        if (fd < 0)
-                return fd;
-        ssize_t n = write(fd, s, strlen(s));
-        if (n < 0)
-                return -errno;
-        if ((size_t) n != strlen(s))
-                return -EIO;
-        return 0;
+        return write_once(procfs_open_at(procfd, path, O_WRONLY | O_TRUNC), s);
 }
 
 ssize_t read_file_at(int dirfd, const char *path, char *buf, size_t size)

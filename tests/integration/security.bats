@@ -149,6 +149,11 @@ status_of() {
 	run --separate-stderr husk run "$ID"
 	[ "$status" -eq 0 ]
 	[[ "$output" == "policy=5 "* ]]
+	# Flags too: SCHED_FLAG_RESET_ON_FORK is bit 0 of what sched_getattr reports.
+	update_config '.process.scheduler = {policy: "SCHED_BATCH", flags: ["SCHED_FLAG_RESET_ON_FORK"]}'
+	run --separate-stderr husk run "$ID"
+	[ "$status" -eq 0 ]
+	[[ "$output" == "policy=3 "*" flags=0x1 "* ]]
 	# A priority out of SCHED_FIFO's range is refused by the kernel, named by husk.
 	update_config '.process.scheduler = {policy: "SCHED_FIFO", priority: 1000}'
 	run --separate-stderr husk run "$ID"

@@ -37,7 +37,7 @@
  *                         when fork fails, with "fork: REASON" on stderr), then
  *                         kills and reaps them
  *   sched                 "policy=P nice=N priority=R ioprio-class=C ioprio=D
- *                         personality=0xX machine=M" of this process
+ *                         flags=0xF personality=0xX machine=M" of this process
  *   grab-exe MATCH SECS   an attack on the runtime's binary (CVE-2019-5736): for
  *                         SECS seconds, every other process whose /proc/PID/exe
  *                         names a file containing MATCH is stopped, its exe opened,
@@ -512,8 +512,9 @@ static int cmd_sched(void)
         if (io < 0)
                 return fail("ioprio_get", "");
         uname(&u);
-        printf("policy=%u nice=%d priority=%u ioprio-class=%ld ioprio=%ld personality=0x%x machine=%s\n",
-               attr.policy, attr.nice, attr.priority, io >> 13, io & 0xff,
+        printf("policy=%u nice=%d priority=%u ioprio-class=%ld ioprio=%ld flags=0x%llx personality=0x%x "
+               "machine=%s\n",
+               attr.policy, attr.nice, attr.priority, io >> 13, io & 0xff, attr.flags,
                (unsigned) personality(0xffffffff), u.machine);
         return 0;
 }
