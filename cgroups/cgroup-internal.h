@@ -97,3 +97,10 @@ int cgroup_v1_leaf_fd(const struct cgroup *cg, const char *controller);
 
 /* Writes value to cgroup_fd/file in one write(); returns 0 or -errno. */
 int cgroup_write(int cgroup_fd, const char *file, const char *value);
+
+/* cgroup.c, for record.c: an empty cgroup of n hierarchies (fds -EBADF); NULL on ENOMEM. */
+struct cgroup *cgroup_alloc(size_t n);
+/* A hierarchy's mount point (under the unit tests' fixture root), O_DIRECTORY; -errno. */
+int cgroup_open_mountpoint(const char *mountpoint);
+/* The number of components of a normal path "a/b/c". */
+size_t cgroup_count_components(const char *path);

@@ -126,6 +126,23 @@ const char *cgroup_path(const struct cgroup *cg);
 /* true when the container has a cgroup in a v1 hierarchy (hybrid and v1 hosts). */
 bool cgroup_has_v1(const struct cgroup *cg);
 
+/* One line of /proc/PID/cgroup, "ID:CONTROLLERS:PATH". */
+struct cgroup_membership {
+        bool v2;           /* "0::PATH": the cgroup2 hierarchy */
+        char *controllers; /* "cpu,cpuacct", "name=systemd"; "" for cgroup2 */
+        char *path;        /* as the reader's cgroup namespace shows it: "/", "/a/b", "/../x" */
+};
+
+/*
+ * Parses /proc/PID/cgroup text into *ret (malloc'ed, *ret_n entries, in the
+ * text's order); lines without two ':' are skipped.  Pure.  Returns 0 or
+ * -ENOMEM.  cgroup_membership_free() takes NULL.
+ */
+int cgroup_membership_parse(const char *text, struct cgroup_membership **ret, size_t *ret_n);
+/* The same for the caller's own /proc/self/cgroup; err names the file. */
+int cgroup_membership_read(struct cgroup_membership **ret, size_t *ret_n, struct error_info *err);
+void cgroup_membership_free(struct cgroup_membership *m, size_t n);
+
 /*
  * The pids in the container's cgroup and the sub-cgroups below it, read from cgroup.procs
  * in the cgroup2 hierarchy when there is one, else the first v1 hierarchy.  *ret is

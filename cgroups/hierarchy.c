@@ -332,38 +332,88 @@ static bool controllers_match(const char *list, const struct cgroup_mount *m)
         return true;
 }
 
-/* "4:memory:/process_api/abc" */
-int cgroup_self_path(const char *self_cgroup, const struct cgroup_mount *m, char **ret)
+void cgroup_membership_free(struct cgroup_membership *m, size_t n)
 {
-        const char *line = self_cgroup;
+        for (size_t i = 0; m && i < n; i++) {
+                free(m[i].controllers);
+                free(m[i].path);
+        }
+        free(m);
+}
 
-        while (line && *line) {
+int cgroup_membership_parse(const char *text, struct cgroup_membership **ret, size_t *ret_n)
+{
+        struct cgroup_membership *list = NULL;
+        size_t n = 0;
+
+        for (const char *line = text; line && *line;) {
                 const char *end = strchrnul(line, '\n');
                 const char *c1 = memchr(line, ':', (size_t) (end - line));
                 const char *c2 = c1 ? memchr(c1 + 1, ':', (size_t) (end - c1 - 1)) : NULL;
 
                 if (c2) {
-                        _cleanup_free_ char *ctl = strndup(c1 + 1, (size_t) (c2 - c1 - 1));
-                        _cleanup_free_ char *path = strndup(c2 + 1, (size_t) (end - c2 - 1));
-                        if (!ctl || !path)
-                                return -ENOMEM;
-                        bool is_v2 = c1 - line == 1 && line[0] == '0' && !*ctl;
-                        if (m->v2 ? is_v2 : !is_v2 && controllers_match(ctl, m)) {
-                                /* Relative to what the mount shows (bind mounts, cgroupns). */
-                                size_t rlen = strcmp(m->root, "/") ? strlen(m->root) : 0;
-                                if (strncmp(path, m->root, rlen) ||
-                                    (path[rlen] != '/' && path[rlen] != '\0'))
-                                        return -ENOENT;
-                                char *own = strdup(path[rlen] ? path + rlen : "/");
-                                if (!own)
-                                        return -ENOMEM;
-                                *ret = own;
-                                return 0;
-                        }
+                        struct cgroup_membership *grown = realloc(list, (n + 1) * sizeof *list);
+                        if (!grown)
+                                goto enomem;
+                        list = grown;
+                        list[n] = (struct cgroup_membership){
+                                .controllers = strndup(c1 + 1, (size_t) (c2 - c1 - 1)),
+                                .path = strndup(c2 + 1, (size_t) (end - c2 - 1)),
+                        };
+                        n++;
+                        if (!list[n - 1].controllers || !list[n - 1].path)
+                                goto enomem;
+                        list[n - 1].v2 = c1 - line == 1 && line[0] == '0' && !list[n - 1].controllers[0];
                 }
                 line = *end ? end + 1 : NULL;
         }
-        return -ENOENT;
+        *ret = list;
+        *ret_n = n;
+        return 0;
+enomem:
+        cgroup_membership_free(list, n);
+        return -ENOMEM;
+}
+
+int cgroup_membership_read(struct cgroup_membership **ret, size_t *ret_n, struct error_info *err)
+{
+        _cleanup_free_ char *text = NULL;
+        int r = read_file_alloc(AT_FDCWD, "/proc/self/cgroup", &text, NULL);
+
+        if (r < 0)
+                return error_set(err, -r, "read '/proc/self/cgroup'");
+        r = cgroup_membership_parse(text, ret, ret_n);
+        if (r < 0)
+                return error_set(err, -r, "parse '/proc/self/cgroup'");
+        return 0;
+}
+
+/* "4:memory:/process_api/abc" */
+int cgroup_self_path(const char *self_cgroup, const struct cgroup_mount *m, char **ret)
+{
+        struct cgroup_membership *list = NULL;
+        size_t n = 0;
+        int r = cgroup_membership_parse(self_cgroup, &list, &n);
+
+        if (r < 0)
+                return r;
+        r = -ENOENT;
+        for (size_t i = 0; i < n; i++) {
+                const char *path = list[i].path;
+                if (m->v2 ? !list[i].v2 : list[i].v2 || !controllers_match(list[i].controllers, m))
+                        continue;
+                /* Relative to what the mount shows (bind mounts, cgroupns). */
+                size_t rlen = strcmp(m->root, "/") ? strlen(m->root) : 0;
+                if (strncmp(path, m->root, rlen) || (path[rlen] != '/' && path[rlen] != '\0'))
+                        break;
+                char *own = strdup(path[rlen] ? path + rlen : "/");
+                r = own ? 0 : -ENOMEM;
+                if (own)
+                        *ret = own;
+                break;
+        }
+        cgroup_membership_free(list, n);
+        return r;
 }
 
 /* Appends the components of path to buf ("a/b"), dropping "" and ".", refusing "..". */

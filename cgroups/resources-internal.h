@@ -110,7 +110,5 @@ struct cgroup_hierarchy;
 struct cgroup_hierarchy *cgroup_v2_hierarchy(const struct cgroup *cg);
 struct cgroup_hierarchy *cgroup_v1_hierarchy(const struct cgroup *cg, const char *controller);
 void cgroup_avail_read(const struct cgroup *cg, struct cgroup_avail *ret);
-/* Whether a list separated by blanks or newlines holds word. */
-bool cgroup_list_has(const char *list, const char *word);
 /* A file holding one decimal number; -EINVAL for anything else ("max"). */
 int cgroup_read_u64(int dirfd, const char *file, unsigned long long *ret);

@@ -44,7 +44,7 @@ struct cgroup_hierarchy *cgroup_v1_hierarchy(const struct cgroup *cg, const char
 }
 
 /* Whether the space-separated list holds word. */
-bool cgroup_list_has(const char *list, const char *word)
+static bool cgroup_list_has(const char *list, const char *word)
 {
         size_t len = strlen(word);
 

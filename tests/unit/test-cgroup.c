@@ -183,6 +183,44 @@ static void test_path_parent(void **state)
         }
 }
 
+/* /proc/self/cgroup as the init's cgroup mounts read it: every line, in order, v2 told apart. */
+static void test_membership_parse(void **state)
+{
+        const char *text = "12:cpu,cpuacct:/husk-test/a\n"
+                           "1:name=systemd:/user.slice/x\n"
+                           "0::/../outside\n"
+                           "malformed line\n"
+                           "3:memory:/";
+        struct cgroup_membership *m = NULL;
+        size_t n = 0;
+
+        (void) state;
+        assert_int_equal(cgroup_membership_parse(text, &m, &n), 0);
+        assert_int_equal(n, 4);
+        assert_string_equal(m[0].controllers, "cpu,cpuacct");
+        assert_string_equal(m[0].path, "/husk-test/a");
+        assert_false(m[0].v2);
+        assert_string_equal(m[1].controllers, "name=systemd");
+        assert_string_equal(m[1].path, "/user.slice/x");
+        assert_true(m[2].v2);
+        assert_string_equal(m[2].controllers, "");
+        assert_string_equal(m[2].path, "/../outside");
+        /* The last line needs no newline. */
+        assert_string_equal(m[3].controllers, "memory");
+        assert_string_equal(m[3].path, "/");
+        cgroup_membership_free(m, n);
+
+        /* A v1 hierarchy with no controllers (not hierarchy 0) is not cgroup2. */
+        assert_int_equal(cgroup_membership_parse("5::/x\n", &m, &n), 0);
+        assert_int_equal(n, 1);
+        assert_false(m[0].v2);
+        cgroup_membership_free(m, n);
+
+        assert_int_equal(cgroup_membership_parse("", &m, &n), 0);
+        assert_int_equal(n, 0);
+        cgroup_membership_free(m, n);
+}
+
 static void test_self_path(void **state)
 {
         _cleanup_free_ char *self = fixture_text("cgroup-v1");
@@ -535,6 +573,7 @@ int main(void)
                 cmocka_unit_test_teardown(test_path_resolve, teardown),
                 cmocka_unit_test_teardown(test_path_parent, teardown),
                 cmocka_unit_test_teardown(test_self_path, teardown),
+                cmocka_unit_test(test_membership_parse),
                 cmocka_unit_test_teardown(test_create_hybrid_absolute, teardown),
                 cmocka_unit_test_teardown(test_create_hybrid_relative, teardown),
                 cmocka_unit_test_teardown(test_create_v2_relative, teardown),
