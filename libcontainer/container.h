@@ -30,9 +30,6 @@ struct container_opts {
 /* `husk features`: the features JSON (malloc'ed), with what seccomp/ and the kernel support. */
 int container_features_json(char **ret);
 
-/* Checks a container id: [A-Za-z0-9][A-Za-z0-9_.+-]*, at most 1024 bytes. */
-int container_id_check(const char *id, struct error_info *err);
-
 struct spec_state;
 
 /*

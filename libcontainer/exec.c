@@ -53,7 +53,9 @@
 #include "base/fs.h"
 #include "base/log.h"
 #include "cgroups/cgroup.h"
-#include "internal.h"
+#include "container.h"
+#include "filter.h"
+#include "process.h"
 #include "security.h"
 #include "namespaces/ns.h"
 #include "seccomp/seccomp.h"
@@ -61,14 +63,8 @@
 #include "state.h"
 #include "sync.h"
 #include "terminal.h"
+#include "wait.h"
 #include "base/banned.h"
-
-#ifndef CLONE_INTO_CGROUP
-#define CLONE_INTO_CGROUP 0x200000000ULL
-#endif
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
-#endif
 
 /* What the exec'd process is made of: owned parts and the process assembled from them. */
 struct exec_plan {
@@ -300,28 +296,6 @@ static int open_namespaces(int procfd, pid_t pid, int fds[_SPEC_NS_MAX], struct 
         return 0;
 }
 
-/* The child's joins: user first (its capabilities allow the rest), mnt last (it moves our root). */
-static int join_namespaces(int fds[_SPEC_NS_MAX], struct error_info *err)
-{
-        static const enum spec_namespace_type order[] = {
-                SPEC_NS_USER, SPEC_NS_IPC, SPEC_NS_UTS, SPEC_NS_NETWORK, SPEC_NS_CGROUP, SPEC_NS_MOUNT,
-        };
-
-        for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
-                enum spec_namespace_type t = order[i];
-                char path[64];
-
-                if (fds[t] < 0)
-                        continue;
-                snprintf(path, sizeof path, "/proc/<init>/ns/%s", ns_proc_name(t));
-                int r = ns_join_fd(fds[t], t, path, err);
-                if (r < 0)
-                        return r;
-                fds[t] = safe_close(fds[t]);
-        }
-        return 0;
-}
-
 /* ---- --cgroup ------------------------------------------------------------------------- */
 
 /*
@@ -387,12 +361,9 @@ static int exec_sub_cgroup(struct cgroup *cg, char **args, size_t n, struct erro
 /* ---- the child ------------------------------------------------------------------------- */
 
 struct exec_child {
-        struct container c; /* what process_setup() and process_exec() read */
-        struct container_opts copts;
-        struct spec spec;
+        struct process_ctx proc; /* proc.sync_fd: our end of the sync socket */
         int ns_fds[_SPEC_NS_MAX];
         int procfd;
-        int sync_fd;
         const struct spec_seccomp *seccomp; /* the container's linux.seccomp, for the listener */
 };
 
@@ -401,39 +372,38 @@ static int child_run(struct exec_child *k, char *exe, size_t size, struct error_
         char go;
         int r;
 
-        k->c.child_sync_fd = k->sync_fd; /* where filter_load() sends a seccomp listener fd */
         /* sync: the parent has put us into every cgroup. */
-        ssize_t n = read(k->sync_fd, &go, 1);
+        ssize_t n = read(k->proc.sync_fd, &go, 1);
         if (n != 1)
                 return error_set(err, n < 0 ? errno : EPIPE, "wait for husk exec");
-        r = process_use_procfs(k->procfd, k->spec.process, &k->c.lsm_fd, err);
+        r = process_use_procfs(k->procfd, k->proc.process, &k->proc.lsm_fd, err);
         if (r < 0)
                 return r;
         k->procfd = safe_close(k->procfd);
-        r = join_namespaces(k->ns_fds, err);
+        r = ns_join_all(k->ns_fds, "/proc/<init>/ns/", err);
         if (r < 0)
                 return r;
-        if (k->spec.process->terminal) {
+        if (k->proc.process->terminal) {
                 /* Our root is the container's now: its /dev/ptmx, given to the process's uid. */
                 _cleanup_close_ int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
                 if (rootfd < 0)
                         return error_set(err, errno, "open the container's root");
-                r = terminal_open_pty(&k->c, rootfd, err);
+                r = terminal_open_pty(&k->proc, rootfd, err);
                 if (r < 0)
                         return r;
         }
-        r = process_setup(&k->c, err);
+        r = process_setup(&k->proc, err);
         if (r < 0)
                 return r;
-        r = process_find_executable(k->spec.process, exe, size, err);
+        r = process_find_executable(k->proc.process, exe, size, err);
         if (r < 0)
                 return r;
-        if (k->spec.process->terminal) {
-                r = terminal_hand_over(&k->c, k->sync_fd, err);
+        if (k->proc.process->terminal) {
+                r = terminal_hand_over(&k->proc, err);
                 if (r < 0)
                         return r;
         }
-        return filter_load(&k->c, true, err);
+        return filter_load(&k->proc, true, err);
 }
 
 __attribute__((noreturn)) static void child_main(struct exec_child *k)
@@ -446,34 +416,14 @@ __attribute__((noreturn)) static void child_main(struct exec_child *k)
         if (child_run(k, exe, sizeof exe, &err) < 0) {
                 if (err.errnum <= 0)
                         err.errnum = EIO;
-                (void) sync_send_error(k->sync_fd, &err);
+                (void) sync_send_error(k->proc.sync_fd, &err);
                 _exit(1);
         }
         /* Closes everything of ours on exec; sync_fd is O_CLOEXEC: the parent reads EOF. */
-        process_exec(&k->c, k->sync_fd, exe);
+        process_exec(&k->proc, k->proc.sync_fd, exe);
 }
 
 /* ---- the parent ------------------------------------------------------------------------ */
-
-static pid_t clone_child(int cgroup_fd, int *ret_pidfd, bool *ret_in_cgroup)
-{
-        struct clone_args args = {
-                .flags = CLONE_PIDFD,
-                .pidfd = (uint64_t) (uintptr_t) ret_pidfd,
-                .exit_signal = SIGCHLD,
-        };
-
-        if (cgroup_fd >= 0) {
-                args.flags |= CLONE_INTO_CGROUP;
-                args.cgroup = (uint64_t) cgroup_fd;
-        }
-        pid_t pid = (pid_t) syscall(SYS_clone3, &args, sizeof args);
-        /* Not into the cgroup (old kernel, or a v2 cgroup with children): written to cgroup.procs. */
-        if (pid < 0 && cgroup_fd >= 0 && errno != ENOMEM && errno != EAGAIN)
-                return clone_child(-EBADF, ret_pidfd, ret_in_cgroup);
-        *ret_in_cgroup = cgroup_fd >= 0;
-        return pid;
-}
 
 /* The container's state for a seccomp listener of the exec'd process pid. */
 struct exec_listener {
@@ -562,7 +512,7 @@ static int hand_master(const struct container_exec_opts *o, int *master, struct 
 static int open_running(const struct container_exec_opts *o, struct spec_state **ret_st, int *ret_pidfd,
                         struct error_info *err)
 {
-        int r = container_id_check(o->id, err);
+        int r = state_id_check(o->id, err);
         if (r < 0)
                 return r;
         _cleanup_close_ int dirfd = state_dir_open(o->root, o->id, false, err);
@@ -587,18 +537,15 @@ static int open_running(const struct container_exec_opts *o, struct spec_state *
 }
 
 /* Step 4's parent half: our children are born in the init's pid and time namespaces. */
-static int join_for_children(int fds[_SPEC_NS_MAX], struct error_info *err)
+static int join_for_children(int procfd, int fds[_SPEC_NS_MAX], struct error_info *err)
 {
         static const enum spec_namespace_type types[] = {SPEC_NS_PID, SPEC_NS_TIME};
 
-        for (size_t i = 0; i < 2; i++) {
-                enum spec_namespace_type t = types[i];
-                if (fds[t] < 0)
-                        continue;
-                if (setns(fds[t], ns_clone_flag(t)) < 0)
-                        return error_set(err, errno, "join the container's %s namespace",
-                                         spec_namespace_name(t));
-                fds[t] = safe_close(fds[t]);
+        for (size_t i = 0; i < ARRAY_SIZE(types); i++) {
+                int r = ns_join_for_children(procfd, fds[types[i]], types[i], NULL, err);
+                if (r < 0)
+                        return r;
+                fds[types[i]] = safe_close(fds[types[i]]);
         }
         return 0;
 }
@@ -644,32 +591,32 @@ static int spawn_exec(const struct container_exec_opts *o, const struct spec_sta
          * our binary) or ptrace: non-dumpable, inherited by the child with our memory.
          */
         (void) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-        r = join_for_children(k->ns_fds, err);
+        r = join_for_children(k->procfd, k->ns_fds, err);
         if (r < 0)
                 return r;
         if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
                 return error_set(err, errno, "socketpair");
         parent_fd = sv[0];
-        k->sync_fd = sv[1];
+        k->proc.sync_fd = sv[1];
 
-        pid_t pid = clone_child(cgroup_v2_fd(cg), &pidfd, &in_cgroup);
+        pid_t pid = ns_clone(0, cgroup_v2_fd(cg), &pidfd, &in_cgroup);
         if (pid == 0) {
                 parent_fd = safe_close(parent_fd);
                 child_main(k);
         }
-        k->sync_fd = safe_close(k->sync_fd);
+        k->proc.sync_fd = safe_close(k->proc.sync_fd);
         if (pid < 0)
                 return error_set(err, errno, "clone the process to exec in container '%s'", o->id);
 
         /* sync: into the remaining cgroups, then the child may go on. */
-        r = process_set_affinity(pid, k->spec.process->exec_cpu_affinity_initial, "initial", err);
+        r = process_set_affinity(pid, k->proc.process->exec_cpu_affinity_initial, "initial", err);
         if (r >= 0)
                 r = cgroup_enter(cg, pid, in_cgroup, err);
         if (r >= 0 && write(parent_fd, "1", 1) != 1)
                 r = error_set(err, errno, "release the process to exec");
         if (r >= 0)
                 r = wait_exec(parent_fd, pid, &listener, &master, err);
-        if (r >= 0 && k->spec.process->terminal && master < 0)
+        if (r >= 0 && k->proc.process->terminal && master < 0)
                 r = error_set_reason(err, EIO, "exec: the process sent no terminal");
         if (r >= 0)
                 r = hand_master(o, &master, err);
@@ -708,7 +655,8 @@ int container_exec(const struct container_exec_opts *o, int *ret_status, struct 
         _cleanup_(spec_state_freep) struct spec_state *st = NULL;
         _cleanup_close_ int init_pidfd = -EBADF;
         struct exec_plan x = {0};
-        struct exec_child k = {.procfd = -EBADF, .sync_fd = -EBADF};
+        struct syscall_filter *filter = NULL;
+        struct exec_child k = {.procfd = -EBADF};
         sigset_t all, old;
         int r;
 
@@ -728,23 +676,15 @@ int container_exec(const struct container_exec_opts *o, int *ret_status, struct 
                 r = error_set_reason(err, EINVAL, "--tty with --detach needs --console-socket");
                 goto out;
         }
-        k.spec.process = &x.p;
-        /* The container's profile applies to every process in it (as runc). */
-        r = filter_compile(x.config, o->root, &k.c.filter, err);
+        /* linux.personality and linux.seccomp apply to exec'd processes too (as runc). */
+        process_ctx_init(&k.proc, &x.p, x.config ? x.config->linux : NULL);
+        k.proc.preserve_fds = o->preserve_fds;
+        r = filter_compile(x.config, o->root, &filter, err);
         if (r < 0)
                 goto out;
-        if (k.c.filter)
+        k.proc.filter = filter;
+        if (filter)
                 k.seccomp = x.config->linux->seccomp;
-        k.copts.preserve_fds = o->preserve_fds;
-        k.c.opts = &k.copts;
-        k.c.spec = &k.spec;
-        k.c.id = o->id;
-        k.c.pty_master = -EBADF;
-        k.c.pty_slave = -EBADF;
-        k.c.procfd = -EBADF;
-        k.c.lsm_fd = -EBADF;
-        /* linux.personality and linux.seccomp apply to exec'd processes too. */
-        k.spec.linux = x.config ? x.config->linux : NULL;
 
         /* Every signal waits for wait_forwarding(); process_exec() unblocks them before execve. */
         sigfillset(&all);
@@ -755,7 +695,7 @@ out:
         for (int t = 0; t < _SPEC_NS_MAX; t++)
                 safe_close(k.ns_fds[t]);
         safe_close(k.procfd);
-        syscall_filter_free(k.c.filter);
+        syscall_filter_free(filter);
         exec_plan_done(&x);
         return r;
 }

@@ -38,7 +38,8 @@
 #include "base/cleanup.h"
 #include "base/fs.h"
 #include "base/log.h"
-#include "internal.h"
+#include "filter.h"
+#include "process.h"
 #include "seccomp/seccomp.h"
 #include "specs/state.h"
 #include "sync.h"
@@ -77,14 +78,14 @@ int filter_compile(const struct spec *s, const char *root, struct syscall_filter
         return 0;
 }
 
-int filter_load(struct container *c, bool late, struct error_info *err)
+int filter_load(const struct process_ctx *pc, bool late, struct error_info *err)
 {
-        if (!c->filter || late != c->spec->process->no_new_privileges)
+        if (!pc->filter || late != pc->process->no_new_privileges)
                 return 0;
-        int fd = syscall_filter_load(c->filter, err);
+        int fd = syscall_filter_load(pc->filter, err);
         if (fd <= 0)
                 return fd;
-        int r = sync_send_fd(c->child_sync_fd, SYNC_SECCOMP, fd);
+        int r = sync_send_fd(pc->sync_fd, SYNC_SECCOMP, fd);
         (void) close(fd); /* the parent and the listener hold it now */
         if (r < 0)
                 return error_set(err, -r, "linux.seccomp: send the listener fd to husk");
@@ -112,21 +113,4 @@ int filter_send_listener(const struct spec_seccomp *s, const struct spec_state *
                                  s->listener_path);
         log_debug("seccomp listener fd of pid %d sent to '%s'", (int) pid, s->listener_path);
         return 0;
-}
-
-int container_features_json(char **ret)
-{
-        const char *archs[64], *flags[16];
-        struct spec_features_seccomp sc = {
-                .enabled = true,
-                .actions = spec_seccomp_actions,
-                .operators = spec_seccomp_ops,
-                .archs = archs,
-                .known_flags = spec_seccomp_flags,
-                .supported_flags = flags,
-        };
-
-        syscall_filter_archs(archs, ARRAY_SIZE(archs));
-        syscall_filter_supported_flags(flags, ARRAY_SIZE(flags));
-        return spec_features_json(&sc, ret);
 }

@@ -3,6 +3,10 @@
  * Running one hook: a pipe for the state on its stdin, one for what it
  * prints, its pidfd for the exit, all watched by one poll loop so that a
  * large state, a chatty hook and the timeout cannot block each other.
+ *
+ * And the moment before pivot_root, which both sides share: the init, with
+ * the mounts made, asks the parent to run prestart and createRuntime
+ * (SYNC_HOOKS), then runs createContainer itself (see sync.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +25,9 @@
 #include "base/fs.h"
 #include "base/log.h"
 #include "hooks.h"
+#include "namespaces/ns.h"
+#include "state.h"
+#include "sync.h"
 #include "base/banned.h"
 
 #define HOOK_OUTPUT_MAX 2048
@@ -74,25 +81,11 @@ static int hook_run_one(const struct spec_hook *h, const char *name, const char 
                 return error_set(err, errno, "%s: pipe", name);
         out_r = fds[0], out_w = fds[1];
 
-        struct clone_args args = {
-                .flags = CLONE_PIDFD,
-                .pidfd = (uint64_t) (uintptr_t) &pidfd,
-                .exit_signal = SIGCHLD,
-        };
-        pid = (pid_t) syscall(SYS_clone3, &args, sizeof args);
         /*
          * startContainer hooks run under the container's seccomp filter, and docker-like
-         * profiles answer clone3 with ENOSYS (so that libcs fall back to clone): so do we.
+         * profiles answer clone3 with ENOSYS: ns_clone() forks then.
          */
-        if (pid < 0 && errno == ENOSYS) {
-                pid = fork();
-                if (pid > 0 && (pidfd = (int) syscall(SYS_pidfd_open, pid, 0)) < 0) {
-                        int e = errno;
-                        (void) kill(pid, SIGKILL);
-                        (void) waitpid(pid, NULL, 0);
-                        return error_set(err, e, "%s: pidfd_open", name);
-                }
-        }
+        pid = ns_clone(0, -EBADF, &pidfd, NULL);
         if (pid < 0)
                 return error_set(err, errno, "%s: fork", name);
         if (pid == 0)
@@ -201,4 +194,59 @@ void hooks_run_warn(const struct spec_hooks *hooks, enum spec_hook_kind kind, co
                 if (hook_run_one(h, name, state_json, &err) < 0)
                         log_warn("%s, ignoring", error_format(&err, buf, sizeof buf));
         }
+}
+
+/* ---- before pivot_root ------------------------------------------------------------------- */
+
+static bool any_before_pivot(const struct spec_hooks *h)
+{
+        return hooks_any(h, SPEC_HOOK_PRESTART) || hooks_any(h, SPEC_HOOK_CREATE_RUNTIME) ||
+               hooks_any(h, SPEC_HOOK_CREATE_CONTAINER) || hooks_any(h, SPEC_HOOK_START_CONTAINER);
+}
+
+int hooks_before_pivot_parent(const struct spec_hooks *h, const struct spec_state *st,
+                              struct error_info *err)
+{
+        if (!hooks_any(h, SPEC_HOOK_PRESTART) && !hooks_any(h, SPEC_HOOK_CREATE_RUNTIME))
+                return 0;
+        _cleanup_free_ char *state = state_hook_json(st, "creating");
+        if (!state)
+                return error_set(err, ENOMEM, "encode the state for hooks");
+        int r = hooks_run(h, SPEC_HOOK_PRESTART, state, err);
+        if (r < 0)
+                return r;
+        return hooks_run(h, SPEC_HOOK_CREATE_RUNTIME, state, err);
+}
+
+int hooks_before_pivot_child(const struct spec_hooks *h, int sync_fd, struct spec_state *st,
+                             char **ret_start_state, struct error_info *err)
+{
+        struct sync_msg m;
+        int r;
+
+        *ret_start_state = NULL;
+        if (!any_before_pivot(h))
+                return 0;
+        r = sync_send(sync_fd, SYNC_HOOKS, 0);
+        if (r < 0)
+                return error_set(err, -r, "ask the parent to run the createRuntime hooks");
+        r = sync_expect(sync_fd, SYNC_HOOKS_DONE, &m, err);
+        if (r < 0)
+                return r;
+        st->pid = m.pid; /* ours, as the host sees it */
+        if (hooks_any(h, SPEC_HOOK_CREATE_CONTAINER)) {
+                _cleanup_free_ char *state = state_hook_json(st, "creating");
+                if (!state)
+                        return error_set(err, ENOMEM, "encode the state for hooks");
+                r = hooks_run(h, SPEC_HOOK_CREATE_CONTAINER, state, err);
+                if (r < 0)
+                        return r;
+        }
+        /* Made now: after pivot_root, the host's paths (bundle, rootfs) are out of reach. */
+        if (hooks_any(h, SPEC_HOOK_START_CONTAINER)) {
+                *ret_start_state = state_hook_json(st, "created");
+                if (!*ret_start_state)
+                        return error_set(err, ENOMEM, "encode the state for hooks");
+        }
+        return 0;
 }

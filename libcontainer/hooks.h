@@ -34,3 +34,21 @@ static inline bool hooks_any(const struct spec_hooks *hooks, enum spec_hook_kind
 {
         return hooks->n_hooks[kind] > 0;
 }
+
+struct spec_state;
+
+/*
+ * The parent, at the init's SYNC_HOOKS (mounts made, before pivot_root): prestart, then
+ * createRuntime, with st's state (status "creating").
+ */
+int hooks_before_pivot_parent(const struct spec_hooks *h, const struct spec_state *st,
+                              struct error_info *err);
+
+/*
+ * The init, with its mounts made, before pivot_root, when there are hooks of any kind that
+ * runs before the start: asks the parent for its hooks (sync_fd: SYNC_HOOKS, SYNC_HOOKS_DONE,
+ * which brings st->pid, our pid on the host), runs createContainer, and makes the state the
+ * startContainer hooks will get (*ret_start_state, malloc'ed; NULL when there are none).
+ */
+int hooks_before_pivot_child(const struct spec_hooks *h, int sync_fd, struct spec_state *st,
+                             char **ret_start_state, struct error_info *err);

@@ -12,7 +12,7 @@
 
 #include "base/cleanup.h"
 #include "base/fs.h"
-#include "internal.h"
+#include "rootfs.h"
 #include "overlay.h"
 #include "base/banned.h"
 
@@ -43,7 +43,7 @@ static int check_path_chars(const char *what, const char *path, struct error_inf
 }
 
 /* path (absolute, or relative to the bundle) as a real path in buf. */
-static int resolve(const struct container *c, const char *what, const char *path, char *buf, size_t size,
+static int resolve(const struct rootfs_where *w, const char *what, const char *path, char *buf, size_t size,
                    struct error_info *err)
 {
         char joined[PATH_MAX];
@@ -52,7 +52,7 @@ static int resolve(const struct container *c, const char *what, const char *path
         if (path[0] == '/')
                 snprintf(joined, sizeof joined, "%s", path);
         else
-                snprintf(joined, sizeof joined, "%s/%s", c->bundle, path);
+                snprintf(joined, sizeof joined, "%s/%s", w->bundle, path);
         if (!realpath(joined, buf) || stat(buf, &st) < 0)
                 return error_set(err, errno, "%s '%s'", what, joined);
         if (!S_ISDIR(st.st_mode))
@@ -61,7 +61,7 @@ static int resolve(const struct container *c, const char *what, const char *path
         return check_path_chars(what, buf, err);
 }
 
-static int split_layers(const struct container *c, const char *list, struct overlay_dirs *d,
+static int split_layers(const struct rootfs_where *w, const char *list, struct overlay_dirs *d,
                         struct error_info *err)
 {
         char what[64], buf[PATH_MAX];
@@ -84,7 +84,7 @@ static int split_layers(const struct container *c, const char *list, struct over
                 if (!d->layers[d->n_layers])
                         return error_set(err, ENOMEM, "%s", what);
                 d->n_layers++;
-                r = resolve(c, what, buf, d->layers[d->n_layers - 1], PATH_MAX, err);
+                r = resolve(w, what, buf, d->layers[d->n_layers - 1], PATH_MAX, err);
                 if (r < 0)
                         return r;
                 p = end;
@@ -124,8 +124,8 @@ static void container_root_ids(const struct spec_linux *lx, uid_t *uid, gid_t *g
                         *gid = lx->gid_mappings[i].host_id;
 }
 
-static int make_upper(const struct container *c, const char *kept, struct overlay_dirs *d,
-                      struct error_info *err)
+static int make_upper(const struct spec *s, const struct rootfs_where *w, const char *kept,
+                      struct overlay_dirs *d, struct error_info *err)
 {
         char path[PATH_MAX];
         uid_t uid;
@@ -136,12 +136,12 @@ static int make_upper(const struct container *c, const char *kept, struct overla
                 if (kept[0] == '/')
                         snprintf(path, sizeof path, "%s", kept);
                 else
-                        snprintf(path, sizeof path, "%s/%s", c->bundle, kept);
+                        snprintf(path, sizeof path, "%s/%s", w->bundle, kept);
                 r = mkdir_p(path, 0755);
                 if (r < 0)
                         return error_set(err, -r, "annotation " OVERLAY_UPPER_ANNOTATION ": create '%s'",
                                          path);
-                r = resolve(c, "annotation " OVERLAY_UPPER_ANNOTATION ":", path, d->upper, sizeof d->upper,
+                r = resolve(w, "annotation " OVERLAY_UPPER_ANNOTATION ":", path, d->upper, sizeof d->upper,
                             err);
                 if (r < 0)
                         return r;
@@ -152,20 +152,20 @@ static int make_upper(const struct container *c, const char *kept, struct overla
                         return error_set(err, errno, "create the overlay work directory '%s'", d->work);
         } else {
                 char root[PATH_MAX];
-                if (!realpath(c->opts->root, root))
-                        return error_set(err, errno, "state root '%s'", c->opts->root);
-                if (mkdirat(c->state_dirfd, "upper", 0755) < 0 || mkdirat(c->state_dirfd, "work", 0700) < 0)
+                if (!realpath(w->root, root))
+                        return error_set(err, errno, "state root '%s'", w->root);
+                if (mkdirat(w->state_dirfd, "upper", 0755) < 0 || mkdirat(w->state_dirfd, "work", 0700) < 0)
                         return error_set(err, errno,
                                          "create the overlay upper and work directories in '%s/%s'", root,
-                                         c->id);
-                snprintf(d->upper, sizeof d->upper, "%s/%s/upper", root, c->id);
-                snprintf(d->work, sizeof d->work, "%s/%s/work", root, c->id);
+                                         w->id);
+                snprintf(d->upper, sizeof d->upper, "%s/%s/upper", root, w->id);
+                snprintf(d->work, sizeof d->work, "%s/%s/work", root, w->id);
                 r = check_path_chars("the state directory", d->upper, err);
                 if (r < 0)
                         return r;
         }
         /* The top of the rootfs is the upper's own directory: the container's root must own it. */
-        container_root_ids(c->spec->linux, &uid, &gid);
+        container_root_ids(s->linux, &uid, &gid);
         if ((uid || gid) && chown(d->upper, uid, gid) < 0)
                 return error_set(err, errno, "chown the overlay upper directory '%s' to %u:%u", d->upper,
                                  (unsigned) uid, (unsigned) gid);
@@ -220,10 +220,11 @@ static int overlay_try(const struct overlay_dirs *d, bool plus, char *log, size_
         return m < 0 ? -errno : m;
 }
 
-int overlay_prepare(struct container *c, int *ret_tree, struct error_info *err)
+int overlay_prepare(const struct spec *s, const struct rootfs_where *w, int *ret_tree,
+                    struct error_info *err)
 {
-        const char *layers = spec_annotation(c->spec, OVERLAY_LAYERS_ANNOTATION);
-        const char *kept = spec_annotation(c->spec, OVERLAY_UPPER_ANNOTATION);
+        const char *layers = spec_annotation(s, OVERLAY_LAYERS_ANNOTATION);
+        const char *kept = spec_annotation(s, OVERLAY_UPPER_ANNOTATION);
         struct overlay_dirs d = {0};
         char log[512];
         int r;
@@ -236,15 +237,15 @@ int overlay_prepare(struct container *c, int *ret_tree, struct error_info *err)
                                                 ": needs the annotation " OVERLAY_LAYERS_ANNOTATION);
                 return 0;
         }
-        r = check_root_empty(c->rootfs, err);
+        r = check_root_empty(w->rootfs, err);
         if (r < 0)
                 return r;
-        r = split_layers(c, layers, &d, err);
+        r = split_layers(w, layers, &d, err);
         if (r < 0) {
                 overlay_dirs_free(&d);
                 return error_prefix(err, r, "annotation " OVERLAY_LAYERS_ANNOTATION);
         }
-        r = make_upper(c, kept, &d, err);
+        r = make_upper(s, w, kept, &d, err);
         if (r < 0) {
                 overlay_dirs_free(&d);
                 return r;

@@ -16,7 +16,8 @@
 #define OVERLAY_LAYERS_ANNOTATION "io.husk.rootfs.layers"
 #define OVERLAY_UPPER_ANNOTATION "io.husk.rootfs.upper"
 
-struct container;
+struct rootfs_where;
+struct spec;
 
 /*
  * Checks root.path (an empty directory) and the layers, makes the upper and
@@ -26,4 +27,5 @@ struct container;
  * config has no layers annotation.  Run by the parent (host credentials:
  * trusted.overlay xattrs, the host's paths).
  */
-int overlay_prepare(struct container *c, int *ret_tree, struct error_info *err);
+int overlay_prepare(const struct spec *s, const struct rootfs_where *w, int *ret_tree,
+                    struct error_info *err);

@@ -1,17 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The workload's process, set up by the container's init after pivot_root,
- * in this order (each step needs the privileges the next one gives up):
- *
- *   rlimits                             (need root in the container;
- *                                        sysctl comes earlier, in rootfs.c)
- *   seccomp without no_new_privs        (needs CAP_SYS_ADMIN; filter.c)
- *   bounding set                        (needs CAP_SETPCAP)
- *   groups, gid, uid                    (PR_SET_KEEPCAPS keeps the caps)
- *   effective/permitted/inheritable, ambient capabilities
- *   no_new_privs, umask, cwd, the executable found on the container's PATH
- *   (seccomp with no_new_privs: last before sync 2 / exec's execve, filter.c)
- *   … sync 2/3 …  then every fd but stdio and the preserved ones closed on exec
+ * The workload's process, set up by the container's init after pivot_root and
+ * by an exec'd process after joining the namespaces; the order of the steps
+ * and why is in process.h.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -34,7 +25,8 @@
 #include "base/cleanup.h"
 #include "base/fs.h"
 #include "base/log.h"
-#include "internal.h"
+#include "filter.h"
+#include "process.h"
 #include "security.h"
 #include "sync.h"
 #include "base/banned.h"
@@ -348,9 +340,21 @@ int process_find_executable(const struct spec_process *p, char *buf, size_t size
         return error_set_reason(err, ENOENT, "exec: \"%s\": executable file not found in $PATH", name);
 }
 
-int process_setup(struct container *c, struct error_info *err)
+void process_ctx_init(struct process_ctx *pc, const struct spec_process *p, const struct spec_linux *lx)
 {
-        const struct spec_process *p = c->spec->process;
+        *pc = (struct process_ctx){
+                .process = p,
+                .lx = lx,
+                .sync_fd = -EBADF,
+                .lsm_fd = -EBADF,
+                .pty_master = -EBADF,
+                .pty_slave = -EBADF,
+        };
+}
+
+int process_setup(const struct process_ctx *pc, struct error_info *err)
+{
+        const struct spec_process *p = pc->process;
         int r;
 
         r = apply_rlimits(p, err);
@@ -361,11 +365,10 @@ int process_setup(struct container *c, struct error_info *err)
                 return r;
         if (p->scheduler && (r = set_scheduler(p->scheduler, err)) < 0)
                 return r;
-        if (c->spec->linux && c->spec->linux->personality &&
-            (r = set_personality(c->spec->linux->personality, err)) < 0)
+        if (pc->lx && pc->lx->personality && (r = set_personality(pc->lx->personality, err)) < 0)
                 return r;
         /* Without no_new_privs loading a seccomp filter needs CAP_SYS_ADMIN: before it goes. */
-        r = filter_load(c, false, err);
+        r = filter_load(pc, false, err);
         if (r < 0)
                 return r;
 
@@ -432,10 +435,10 @@ static char **make_env(const struct spec_process *p, int listen_fds)
         return env;
 }
 
-void process_exec(struct container *c, int report_fd, const char *path)
+void process_exec(const struct process_ctx *pc, int report_fd, const char *path)
 {
         struct error_info err = {0};
-        unsigned first = 3 + (unsigned) c->opts->listen_fds + (unsigned) c->opts->preserve_fds;
+        unsigned first = 3 + (unsigned) pc->listen_fds + (unsigned) pc->preserve_fds;
         sigset_t all;
 
         /* Preserved fds pass through; everything of ours closes on exec. */
@@ -451,12 +454,12 @@ void process_exec(struct container *c, int report_fd, const char *path)
         /* Set by init_main for the set-up only: a detached container outlives husk. */
         (void) prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
         /* In the container's cgroup now: the CPUs the workload runs on. */
-        if (process_set_affinity(0, c->spec->process->exec_cpu_affinity_final, "final", &err) < 0 ||
-            security_set_exec_label(c->lsm_fd, c->spec->process, &err) < 0) {
+        if (process_set_affinity(0, pc->process->exec_cpu_affinity_final, "final", &err) < 0 ||
+            security_set_exec_label(pc->lsm_fd, pc->process, &err) < 0) {
                 (void) write(report_fd, &err, sizeof err);
                 _exit(127);
         }
-        execve(path, c->spec->process->args, make_env(c->spec->process, c->opts->listen_fds));
+        execve(path, pc->process->args, make_env(pc->process, pc->listen_fds));
 
         error_set(&err, errno, "exec '%s'", path);
         (void) write(report_fd, &err, sizeof err);

@@ -17,31 +17,9 @@
 #include "base/fs.h"
 #include "cgroups/cgroup.h"
 #include "container.h"
-#include "internal.h"
 #include "specs/events.h"
 #include "state.h"
 #include "base/banned.h"
-
-bool container_is_paused(const struct spec_state *st)
-{
-        _cleanup_(cgroup_freep) struct cgroup *cg = NULL;
-        bool frozen = false;
-
-        if (!st->cgroup || cgroup_deserialize(st->cgroup, &cg, NULL) < 0)
-                return false;
-        return cgroup_is_frozen(cg, &frozen, NULL) == 0 && frozen;
-}
-
-void container_thaw(const struct spec_state *st)
-{
-        _cleanup_(cgroup_freep) struct cgroup *cg = NULL;
-        bool frozen = false;
-
-        if (!st->cgroup || cgroup_deserialize(st->cgroup, &cg, NULL) < 0)
-                return;
-        if (cgroup_is_frozen(cg, &frozen, NULL) == 0 && frozen)
-                (void) cgroup_freeze(cg, false, NULL); /* the caller's wait tells whether it worked */
-}
 
 /* A locked state dir, its state.json, the derived status and the cgroup. */
 struct target {
@@ -64,7 +42,7 @@ static int target_open(const char *root, const char *id, struct target *t, struc
         int r;
 
         *t = (struct target){.dirfd = -EBADF};
-        r = container_id_check(id, err);
+        r = state_id_check(id, err);
         if (r < 0)
                 return r;
         t->dirfd = state_dir_open(root, id, true, err);

@@ -25,7 +25,7 @@
 #include <linux/sched.h>
 
 #include "base/cleanup.h"
-#include "internal.h"
+#include "rootfs.h"
 #include "namespaces/ns.h"
 #include "overlay.h"
 #include "base/banned.h"
@@ -38,7 +38,6 @@
 static int userns_with_maps(int procfd, const struct spec_id_mapping *uid, size_t n_uid,
                             const struct spec_id_mapping *gid, size_t n_gid, struct error_info *err)
 {
-        struct clone_args args = {.flags = CLONE_NEWUSER, .exit_signal = SIGCHLD};
         struct spec_linux lx = {0};
         int pipefd[2], r, fd = -EBADF;
         char path[64];
@@ -46,7 +45,7 @@ static int userns_with_maps(int procfd, const struct spec_id_mapping *uid, size_
 
         if (pipe2(pipefd, O_CLOEXEC) < 0)
                 return error_set(err, errno, "make a pipe");
-        pid = (pid_t) syscall(SYS_clone3, &args, sizeof args);
+        pid = ns_clone(CLONE_NEWUSER, -EBADF, NULL, NULL);
         if (pid < 0) {
                 r = error_set(err, errno, "make a user namespace for the idmapping");
                 goto out;
@@ -79,12 +78,11 @@ out:
 }
 
 /* An idmapped, detached copy of mount i's source. */
-static int idmapped_tree(struct container *c, int bundlefd, size_t i, int *own_userns,
-                         struct error_info *err)
+static int idmapped_tree(const struct spec *s, const struct mount_opts *mo, int procfd, int bundlefd,
+                         size_t i, int *own_userns, struct error_info *err)
 {
-        const struct spec_mount *m = &c->spec->mounts[i];
-        const struct mount_opts *mo = &c->mount_opts[i];
-        const struct spec_linux *lx = c->spec->linux;
+        const struct spec_mount *m = &s->mounts[i];
+        const struct spec_linux *lx = s->linux;
         const char *source = m->source ? m->source : "";
         _cleanup_close_ int mine = -EBADF;
         int userns;
@@ -96,8 +94,8 @@ static int idmapped_tree(struct container *c, int bundlefd, size_t i, int *own_u
                 if (!m->n_uid_mappings || !m->n_gid_mappings)
                         return error_set_reason(err, EINVAL,
                                                 "idmap: uidMappings and gidMappings must both be given");
-                userns = mine = userns_with_maps(c->procfd, m->uid_mappings, m->n_uid_mappings,
-                                                 m->gid_mappings, m->n_gid_mappings, err);
+                userns = mine = userns_with_maps(procfd, m->uid_mappings, m->n_uid_mappings, m->gid_mappings,
+                                                 m->n_gid_mappings, err);
         } else {
                 /* No mappings of its own: the container's user namespace's (runtime-spec). */
                 if (!lx || !lx->n_uid_mappings || !lx->n_gid_mappings)
@@ -106,7 +104,7 @@ static int idmapped_tree(struct container *c, int bundlefd, size_t i, int *own_u
                                                 "gidMappings, or the container a user namespace with "
                                                 "linux.uidMappings and linux.gidMappings");
                 if (*own_userns < 0)
-                        *own_userns = userns_with_maps(c->procfd, lx->uid_mappings, lx->n_uid_mappings,
+                        *own_userns = userns_with_maps(procfd, lx->uid_mappings, lx->n_uid_mappings,
                                                        lx->gid_mappings, lx->n_gid_mappings, err);
                 userns = *own_userns;
         }
@@ -131,43 +129,34 @@ static int idmapped_tree(struct container *c, int bundlefd, size_t i, int *own_u
         return TAKE_FD(tree);
 }
 
-int rootfs_prepare(struct container *c, struct error_info *err)
+int rootfs_prepare(const struct spec *s, const struct rootfs_where *w, struct mount_plan *p,
+                   struct error_info *err)
 {
-        const struct spec *s = c->spec;
         _cleanup_close_ int own_userns = -EBADF;
         _cleanup_close_ int bundlefd = -EBADF;
         int r;
 
         for (size_t i = 0; i < s->n_mounts; i++) {
                 const struct spec_mount *m = &s->mounts[i];
-                if (!c->mount_opts[i].idmap && !m->n_uid_mappings && !m->n_gid_mappings)
+                if (!p->opts[i].idmap && !m->n_uid_mappings && !m->n_gid_mappings)
                         continue;
                 /* Only a config with idmapped mounts pays for the table (the init keeps its fds). */
-                if (!c->mount_fds) {
-                        c->mount_fds = malloc(s->n_mounts * sizeof *c->mount_fds);
-                        if (!c->mount_fds)
+                if (!p->fds) {
+                        p->fds = malloc(s->n_mounts * sizeof *p->fds);
+                        if (!p->fds)
                                 return error_set(err, ENOMEM, "plan the mounts");
                         for (size_t k = 0; k < s->n_mounts; k++)
-                                c->mount_fds[k] = -EBADF;
+                                p->fds[k] = -EBADF;
                 }
                 if (bundlefd < 0) {
-                        bundlefd = open(c->bundle, O_PATH | O_DIRECTORY | O_CLOEXEC);
+                        bundlefd = open(w->bundle, O_PATH | O_DIRECTORY | O_CLOEXEC);
                         if (bundlefd < 0)
-                                return error_set(err, errno, "open the bundle '%s'", c->bundle);
+                                return error_set(err, errno, "open the bundle '%s'", w->bundle);
                 }
-                r = idmapped_tree(c, bundlefd, i, &own_userns, err);
+                r = idmapped_tree(s, &p->opts[i], w->procfd, bundlefd, i, &own_userns, err);
                 if (r < 0)
                         return error_prefix(err, r, "mounts[%zu] ('%s')", i, m->destination);
-                c->mount_fds[i] = r;
+                p->fds[i] = r;
         }
-        return overlay_prepare(c, &c->rootfs_tree, err);
-}
-
-void rootfs_prepare_release(struct container *c)
-{
-        for (size_t i = 0; c->mount_fds && c->spec && i < c->spec->n_mounts; i++)
-                c->mount_fds[i] = safe_close(c->mount_fds[i]);
-        free(c->mount_fds);
-        c->mount_fds = NULL;
-        c->rootfs_tree = safe_close(c->rootfs_tree);
+        return overlay_prepare(s, w, &p->rootfs_tree, err);
 }

@@ -14,9 +14,8 @@
 #include "base/cleanup.h"
 #include "base/fs.h"
 #include "base/log.h"
-#include "internal.h"
-#include "namespaces/ns.h"
 #include "security.h"
+#include "namespaces/ns.h"
 #include "base/banned.h"
 
 /* ---- linux.sysctl ---------------------------------------------------------- */

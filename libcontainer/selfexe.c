@@ -41,7 +41,7 @@
 
 extern char **environ;
 
-bool selfexe_is_protected(int fd)
+static bool selfexe_is_protected(int fd)
 {
         struct statvfs sv;
         int seals = fcntl(fd, F_GET_SEALS);

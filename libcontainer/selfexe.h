@@ -5,9 +5,6 @@
 
 #include "base/error.h"
 
-/* fd (an open executable) cannot be opened for writing: a sealed memfd, or on a read-only mount. */
-bool selfexe_is_protected(int fd);
-
 /*
  * Makes sure the running husk is a protected file before it enters a
  * container: returns 0 when it is; otherwise re-executes itself (argv, the

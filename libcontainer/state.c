@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,9 +15,30 @@
 
 #include "base/cleanup.h"
 #include "base/fs.h"
-#include "internal.h"
+#include "base/log.h"
+#include "cgroups/cgroup.h"
 #include "state.h"
 #include "base/banned.h"
+
+int state_id_check(const char *id, struct error_info *err)
+{
+        size_t n = id ? strlen(id) : 0;
+
+        if (n == 0 || n > 1024)
+                return error_set_reason(err, EINVAL,
+                                        "invalid container id '%s': must be 1 to 1024 characters",
+                                        id ? id : "");
+        for (size_t i = 0; i < n; i++) {
+                char ch = id[i];
+                bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+                          (i > 0 && strchr("_.+-", ch));
+                if (!ok)
+                        return error_set_reason(
+                                err, EINVAL,
+                                "invalid container id '%s': use letters, digits and _.+- (not first)", id);
+        }
+        return 0;
+}
 
 const char *container_status_name(enum container_status s)
 {
@@ -154,6 +178,17 @@ static bool dir_locked_by_other(int dirfd)
         return flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK;
 }
 
+/* The container's cgroup is frozen (husk pause). */
+static bool state_is_paused(const struct spec_state *st)
+{
+        _cleanup_(cgroup_freep) struct cgroup *cg = NULL;
+        bool frozen = false;
+
+        if (!st->cgroup || cgroup_deserialize(st->cgroup, &cg, NULL) < 0)
+                return false;
+        return cgroup_is_frozen(cg, &frozen, NULL) == 0 && frozen;
+}
+
 enum container_status state_status(int dirfd, const struct spec_state *st, bool locked)
 {
         _cleanup_close_ int procfd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -168,7 +203,18 @@ enum container_status state_status(int dirfd, const struct spec_state *st, bool 
                 return STATUS_STOPPED;
         if (fstatat(dirfd, "exec.fifo", &s, 0) == 0)
                 return STATUS_CREATED;
-        return container_is_paused(st) ? STATUS_PAUSED : STATUS_RUNNING;
+        return state_is_paused(st) ? STATUS_PAUSED : STATUS_RUNNING;
+}
+
+void state_thaw(const struct spec_state *st)
+{
+        _cleanup_(cgroup_freep) struct cgroup *cg = NULL;
+        bool frozen = false;
+
+        if (!st->cgroup || cgroup_deserialize(st->cgroup, &cg, NULL) < 0)
+                return;
+        if (cgroup_is_frozen(cg, &frozen, NULL) == 0 && frozen)
+                (void) cgroup_freeze(cg, false, NULL); /* the caller's wait tells whether it worked */
 }
 
 int state_open_init(const struct spec_state *st)
@@ -197,4 +243,126 @@ void state_now_rfc3339(char *buf, size_t size)
         gmtime_r(&ts.tv_sec, &tm);
         n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
         snprintf(buf + n, size - n, ".%09ldZ", ts.tv_nsec);
+}
+
+char *state_hook_json(const struct spec_state *st, const char *status)
+{
+        struct spec_state copy = *st;
+        char *json = NULL;
+
+        copy.status = (char *) status;
+        return spec_state_encode(&copy, SPEC_STATE_HOOK, &json) < 0 ? NULL : json;
+}
+
+/* ---- exec.fifo ------------------------------------------------------------------------- */
+
+int state_fifo_make(int dirfd, struct error_info *err)
+{
+        if (mkfifoat(dirfd, "exec.fifo", 0622) < 0)
+                return error_set(err, errno, "create exec.fifo");
+        if (fchmodat(dirfd, "exec.fifo", 0622, 0) < 0)
+                return error_set(err, errno, "chmod exec.fifo");
+        int fd = openat(dirfd, "exec.fifo", O_PATH | O_CLOEXEC);
+        if (fd < 0)
+                return error_set(err, errno, "open exec.fifo");
+        return fd;
+}
+
+/* The error the init wrote into the fifo after the start byte; 0 at end-of-file. */
+static int read_init_error(int fifo, const char *id, struct error_info *err)
+{
+        struct error_info child = {0};
+        size_t got = 0;
+
+        for (;;) {
+                struct pollfd p = {.fd = fifo, .events = POLLIN};
+                if (poll(&p, 1, -1) < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return error_set(err, errno, "container '%s': wait on exec.fifo", id);
+                }
+                ssize_t n = read(fifo, (char *) &child + got, sizeof child - got);
+                if (n < 0 && errno == EAGAIN)
+                        continue;
+                if (n < 0)
+                        return error_set(err, errno, "container '%s': read exec.fifo", id);
+                if (n == 0)
+                        break;
+                got += (size_t) n;
+                if (got == sizeof child)
+                        break;
+        }
+        if (got == 0)
+                return 0;
+        if (got == sizeof child && child.errnum > 0) {
+                *err = child;
+                return -child.errnum;
+        }
+        return error_set_reason(err, EIO, "container '%s': its init failed before exec", id);
+}
+
+int state_fifo_release(int dirfd, int pidfd, const char *id, struct error_info *err)
+{
+        _cleanup_close_ int fifo = openat(dirfd, "exec.fifo", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+        char byte;
+
+        if (fifo < 0)
+                return error_set(err, errno, "container '%s': open exec.fifo", id);
+        /* The start byte, unless the init dies first. */
+        for (;;) {
+                struct pollfd p[2] = {{.fd = fifo, .events = POLLIN}, {.fd = pidfd, .events = POLLIN}};
+                if (poll(p, 2, -1) < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return error_set(err, errno, "container '%s': wait on exec.fifo", id);
+                }
+                if (!(p[0].revents & (POLLIN | POLLHUP)) && (p[1].revents & POLLIN))
+                        return error_set_reason(err, ESRCH,
+                                                "container '%s': its init exited before the start", id);
+                ssize_t n = read(fifo, &byte, 1);
+                if (n < 0 && errno == EAGAIN)
+                        continue;
+                if (n != 1)
+                        return error_set_reason(err, ESRCH,
+                                                "container '%s': its init exited before the start", id);
+                break;
+        }
+        (void) unlinkat(dirfd, "exec.fifo", 0);
+        return read_init_error(fifo, id, err);
+}
+
+/* ---- the config kept at create ------------------------------------------------------------ */
+
+int state_keep_config(int dirfd, const char *bundle, struct error_info *err)
+{
+        char path[PATH_MAX];
+        _cleanup_free_ char *json = NULL;
+
+        snprintf(path, sizeof path, "%s/config.json", bundle);
+        int r = read_file_alloc(AT_FDCWD, path, &json, NULL);
+        if (r < 0)
+                return error_set(err, -r, "read '%s'", path);
+        r = write_file_atomic_at(dirfd, "config.json", json, 0600);
+        if (r < 0)
+                return error_set(err, -r, "keep a copy of config.json");
+        return 0;
+}
+
+struct spec *state_kept_config(int dirfd, const char *root, const char *id)
+{
+        char path[PATH_MAX];
+        struct spec *s = NULL;
+        struct error_info err = {0};
+        struct stat st;
+
+        if (fstatat(dirfd, "config.json", &st, 0) < 0)
+                return NULL;
+        snprintf(path, sizeof path, "%s/%s/config.json", root, id);
+        if (spec_load(path, &s, &err) < 0) {
+                char buf[2048];
+                log_warn("container '%s': its hooks cannot be read: %s", id,
+                         error_format(&err, buf, sizeof buf));
+                return NULL;
+        }
+        return s;
 }

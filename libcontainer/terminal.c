@@ -3,10 +3,10 @@
  * process.terminal: a pty made inside the container, from the devpts
  * instance the config mounts at /dev/pts, in these steps:
  *
- *   child, after pivot_root (rootfs.c):   terminal_open_pty(): /dev/ptmx opened
+ *   child, after pivot_root (init.c):     terminal_open_pty(): /dev/ptmx opened
  *       inside the root by fd and checked, unlocked, its peer taken with
  *       TIOCGPTPEER (no path lookup for the slave), consoleSize set; then
- *       rootfs.c binds the slave onto /dev/console.
+ *       rootfs_bind_console() binds the slave onto /dev/console.
  *   child, just before sync 2 (init.c):   terminal_hand_over(): the master
  *       goes to the parent (SYNC_CONSOLE) and is closed here; setsid(), the
  *       slave becomes the controlling terminal and fds 0, 1 and 2.
@@ -32,7 +32,7 @@
 #include "base/cleanup.h"
 #include "base/fs.h"
 #include "base/log.h"
-#include "internal.h"
+#include "process.h"
 #include "rootpath.h"
 #include "sync.h"
 #include "terminal.h"
@@ -64,9 +64,9 @@ static int check_slave(int slave)
         return 0;
 }
 
-int terminal_open_pty(struct container *c, int rootfd, struct error_info *err)
+int terminal_open_pty(struct process_ctx *pc, int rootfd, struct error_info *err)
 {
-        const struct spec_process *p = c->spec->process;
+        const struct spec_process *p = pc->process;
         struct stat st;
         int unlock = 0;
 
@@ -105,27 +105,27 @@ int terminal_open_pty(struct container *c, int rootfd, struct error_info *err)
         /* The terminal belongs to whoever uses it (as login(1) does); its group stays devpts' gid=. */
         if (p->user.uid != 0 && fchown(slave, p->user.uid, (gid_t) -1) < 0)
                 return error_set(err, errno, "process.terminal: give the pty to uid %u", p->user.uid);
-        c->pty_master = TAKE_FD(master);
-        c->pty_slave = TAKE_FD(slave);
+        pc->pty_master = TAKE_FD(master);
+        pc->pty_slave = TAKE_FD(slave);
         return 0;
 }
 
-int terminal_hand_over(struct container *c, int sync_fd, struct error_info *err)
+int terminal_hand_over(struct process_ctx *pc, struct error_info *err)
 {
-        int r = sync_send_fd(sync_fd, SYNC_CONSOLE, c->pty_master);
+        int r = sync_send_fd(pc->sync_fd, SYNC_CONSOLE, pc->pty_master);
 
         if (r < 0)
                 return error_set(err, -r, "process.terminal: send the pty master to husk");
         /* Only the slave, as 0, 1 and 2, goes on into the container's process. */
-        c->pty_master = safe_close(c->pty_master);
+        pc->pty_master = safe_close(pc->pty_master);
         if (setsid() < 0)
                 return error_set(err, errno, "process.terminal: setsid");
-        if (ioctl(c->pty_slave, TIOCSCTTY, 0) < 0)
+        if (ioctl(pc->pty_slave, TIOCSCTTY, 0) < 0)
                 return error_set(err, errno, "process.terminal: make the pty the controlling terminal");
         for (int fd = 0; fd < 3; fd++)
-                if (dup2(c->pty_slave, fd) < 0)
+                if (dup2(pc->pty_slave, fd) < 0)
                         return error_set(err, errno, "process.terminal: make the pty fd %d", fd);
-        c->pty_slave = safe_close(c->pty_slave);
+        pc->pty_slave = safe_close(pc->pty_slave);
         return 0;
 }
 

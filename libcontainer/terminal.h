@@ -10,22 +10,22 @@
 
 #include "base/error.h"
 
-struct container;
+struct process_ctx;
 
 /*
  * Child, after pivot_root (rootfd is the new "/"): opens /dev/ptmx inside the
  * root, checks it is the pty multiplexer and its peer a devpts slave, sets
  * process.consoleSize, gives the slave to process.user.uid.  Sets
- * c->pty_master and c->pty_slave (O_CLOEXEC); nothing on failure.
+ * pc->pty_master and pc->pty_slave (O_CLOEXEC); nothing on failure.
  */
-int terminal_open_pty(struct container *c, int rootfd, struct error_info *err);
+int terminal_open_pty(struct process_ctx *pc, int rootfd, struct error_info *err);
 
 /*
- * Child, last step before sync 2: sends the master to the parent
- * (SYNC_CONSOLE) and closes it; setsid(); the slave becomes the controlling
- * terminal and fds 0, 1, 2 (its own fd is closed).
+ * Child, last step before sync 2: sends the master to the parent on
+ * pc->sync_fd (SYNC_CONSOLE) and closes it; setsid(); the slave becomes the
+ * controlling terminal and fds 0, 1, 2 (its own fd is closed).
  */
-int terminal_hand_over(struct container *c, int sync_fd, struct error_info *err);
+int terminal_hand_over(struct process_ctx *pc, struct error_info *err);
 
 /* Parent: a connected SOCK_STREAM unix socket to path (O_CLOEXEC), or -errno naming path. */
 int terminal_connect(const char *path, struct error_info *err);

@@ -9,7 +9,7 @@
 
 #include "base/cleanup.h"
 #include "base/fs.h"
-#include "internal.h"
+#include "rootfs.h"
 #include "base/banned.h"
 
 /*

@@ -18,7 +18,7 @@
 #include "base/cleanup.h"
 #include "base/fs.h"
 #include "base/log.h"
-#include "internal.h"
+#include "wait.h"
 #include "terminal.h"
 #include "base/banned.h"
 
@@ -45,7 +45,7 @@ int write_pid_file(const char *path, pid_t pid, struct error_info *err)
         return 0;
 }
 
-int exit_status(int status)
+static int exit_status(int status)
 {
         if (WIFEXITED(status))
                 return WEXITSTATUS(status);

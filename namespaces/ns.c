@@ -17,10 +17,6 @@
 #include "namespaces/ns.h"
 #include "base/banned.h"
 
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
-#endif
-
 static const struct {
         int flag;
         const char *proc_name;
@@ -31,7 +27,7 @@ static const struct {
         [SPEC_NS_CGROUP] = {CLONE_NEWCGROUP, "cgroup"}, [SPEC_NS_TIME] = {CLONE_NEWTIME, "time"},
 };
 
-int ns_clone_flag(enum spec_namespace_type t)
+static int ns_clone_flag(enum spec_namespace_type t)
 {
         return ns_table[t].flag;
 }
@@ -41,7 +37,7 @@ const char *ns_proc_name(enum spec_namespace_type t)
         return ns_table[t].proc_name;
 }
 
-int ns_open(enum spec_namespace_type t, const char *path, struct error_info *err)
+static int ns_open(enum spec_namespace_type t, const char *path, struct error_info *err)
 {
         _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
         if (fd < 0)
@@ -56,11 +52,115 @@ int ns_open(enum spec_namespace_type t, const char *path, struct error_info *err
         return TAKE_FD(fd);
 }
 
-int ns_join_fd(int fd, enum spec_namespace_type t, const char *path, struct error_info *err)
+static int ns_join_fd(int fd, enum spec_namespace_type t, const char *path, struct error_info *err)
 {
         if (setns(fd, ns_table[t].flag) < 0)
                 return error_set(err, errno, "join %s namespace '%s'", spec_namespace_name(t), path);
         return 0;
+}
+
+void ns_plan_init(struct ns_plan *p)
+{
+        *p = (struct ns_plan){0};
+        for (int t = 0; t < _SPEC_NS_MAX; t++)
+                p->fds[t] = -EBADF;
+}
+
+void ns_plan_close(struct ns_plan *p)
+{
+        for (int t = 0; t < _SPEC_NS_MAX; t++)
+                p->fds[t] = safe_close(p->fds[t]);
+}
+
+int ns_plan_make(const struct spec_linux *lx, struct ns_plan *p, struct error_info *err)
+{
+        int new_flags = 0;
+
+        ns_plan_init(p);
+        for (size_t i = 0; lx && i < lx->n_namespaces; i++) {
+                const struct spec_namespace *ns = &lx->namespaces[i];
+                if (ns->path && *ns->path) {
+                        int fd = ns_open(ns->type, ns->path, err);
+                        if (fd < 0)
+                                return error_prefix(err, fd, "linux.namespaces[%zu]", i);
+                        safe_close(p->fds[ns->type]);
+                        p->fds[ns->type] = fd;
+                        if (ns->type != SPEC_NS_PID)
+                                p->join_path = true;
+                } else
+                        new_flags |= ns_clone_flag(ns->type);
+        }
+        if (p->fds[SPEC_NS_MOUNT] >= 0)
+                return error_set(err, EOPNOTSUPP, "linux.namespaces: joining a mount namespace by path");
+        if (!(new_flags & CLONE_NEWNS))
+                return error_set(err, EINVAL, "linux.namespaces: a new mount namespace is required");
+
+        p->new_user = new_flags & CLONE_NEWUSER;
+        p->new_pid = new_flags & CLONE_NEWPID;
+        p->new_net = new_flags & CLONE_NEWNET;
+        p->new_cgroup = new_flags & CLONE_NEWCGROUP;
+        p->new_time = new_flags & CLONE_NEWTIME;
+        new_flags &= ~(CLONE_NEWCGROUP | CLONE_NEWTIME);
+        if (p->join_path)
+                p->unshare_flags = new_flags;
+        else
+                p->clone_flags = (uint64_t) new_flags;
+        return 0;
+}
+
+int ns_join_all(int fds[_SPEC_NS_MAX], const char *what, struct error_info *err)
+{
+        static const enum spec_namespace_type order[] = {
+                SPEC_NS_USER,   SPEC_NS_IPC,  SPEC_NS_UTS,   SPEC_NS_NETWORK,
+                SPEC_NS_CGROUP, SPEC_NS_TIME, SPEC_NS_MOUNT,
+        };
+
+        for (size_t i = 0; i < ARRAY_SIZE(order); i++) {
+                enum spec_namespace_type t = order[i];
+                char path[128];
+
+                if (fds[t] < 0)
+                        continue;
+                size_t n = strlen(what);
+                snprintf(path, sizeof path, "%s%s%s", what, n && what[n - 1] == '/' ? "" : " ",
+                         ns_proc_name(t));
+                int r = ns_join_fd(fds[t], t, path, err);
+                if (r < 0)
+                        return r;
+                fds[t] = safe_close(fds[t]);
+        }
+        return 0;
+}
+
+int ns_join_for_children(int procfd, int fd, enum spec_namespace_type t, int *ret_saved,
+                         struct error_info *err)
+{
+        _cleanup_close_ int saved = -EBADF;
+        char own[32];
+
+        if (ret_saved)
+                *ret_saved = -EBADF;
+        if (fd < 0)
+                return 0;
+        if (ret_saved) {
+                snprintf(own, sizeof own, "self/ns/%s", ns_proc_name(t));
+                saved = openat(procfd, own, O_RDONLY | O_CLOEXEC);
+                if (saved < 0)
+                        return error_set(err, errno, "open /proc/%s", own);
+        }
+        if (setns(fd, ns_table[t].flag) < 0)
+                return error_set(err, errno, "join the container's %s namespace", spec_namespace_name(t));
+        if (ret_saved)
+                *ret_saved = TAKE_FD(saved);
+        return 0;
+}
+
+void ns_leave_for_children(int saved, enum spec_namespace_type t)
+{
+        if (saved < 0)
+                return;
+        (void) setns(saved, ns_table[t].flag);
+        (void) close(saved);
 }
 
 int ns_open_procfs(const char *path, struct error_info *err)

@@ -51,7 +51,7 @@ static void capabilities_free(struct spec_capabilities *caps)
         free(caps);
 }
 
-void spec_process_free_contents(struct spec_process *p)
+static void spec_process_free_contents(struct spec_process *p)
 {
         if (!p)
                 return;
@@ -184,7 +184,7 @@ static void linux_small_free(struct spec_linux *l)
         }
 }
 
-void spec_linux_free(struct spec_linux *l)
+static void spec_linux_free(struct spec_linux *l)
 {
         if (!l)
                 return;

@@ -56,9 +56,6 @@ int spec_lookup(const char *const *table, const char *s);
 int spec_fail_enum(struct spec_ctx *c, const char *path, const char *value, const char *what,
                    const char *const *table);
 
-/* Value helpers. */
-int spec_string_value(struct spec_ctx *c, json_t *v, const char *path, char **ret);
-int spec_int_value(struct spec_ctx *c, json_t *v, const char *path, int64_t min, int64_t max, int64_t *ret);
 int spec_uint_value(struct spec_ctx *c, json_t *v, const char *path, uint64_t max, uint64_t *ret);
 
 /* Key helpers. */
@@ -118,5 +115,3 @@ static inline void spec_strv_freep(char ***strv)
 {
         spec_strv_free(*strv);
 }
-void spec_process_free_contents(struct spec_process *p);
-void spec_linux_free(struct spec_linux *l);

@@ -85,7 +85,7 @@ static bool is_big_integer(json_t *v)
         return json_is_string(v) && strncmp(json_string_value(v), SPEC_U64_MARK, strlen(SPEC_U64_MARK)) == 0;
 }
 
-int spec_string_value(struct spec_ctx *c, json_t *v, const char *path, char **ret)
+static int spec_string_value(struct spec_ctx *c, json_t *v, const char *path, char **ret)
 {
         char *s;
 
@@ -98,7 +98,8 @@ int spec_string_value(struct spec_ctx *c, json_t *v, const char *path, char **re
         return 0;
 }
 
-int spec_int_value(struct spec_ctx *c, json_t *v, const char *path, int64_t min, int64_t max, int64_t *ret)
+static int spec_int_value(struct spec_ctx *c, json_t *v, const char *path, int64_t min, int64_t max,
+                          int64_t *ret)
 {
         json_int_t n;
 

@@ -56,15 +56,6 @@ int error_prefix(struct error_info *err, int r, const char *fmt, ...)
         return r;
 }
 
-void error_clear(struct error_info *err)
-{
-        if (!err)
-                return;
-        err->errnum = 0;
-        err->has_reason = 0;
-        err->msg[0] = '\0';
-}
-
 const char *error_format(const struct error_info *err, char *buf, size_t size)
 {
         if (err->has_reason)

@@ -31,9 +31,6 @@ int error_set_reason(struct error_info *err, int errnum, const char *fmt, ...)
 /* Prefixes "fmt: " to the message already in err.  Returns r unchanged. */
 int error_prefix(struct error_info *err, int r, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* Clears err. */
-void error_clear(struct error_info *err);
-
 /*
  * Formats "msg: strerror(errnum)" into buf; a message set with
  * error_set_reason() is printed as it is.

@@ -34,21 +34,9 @@ int log_open(const char *path, enum log_format format, bool debug)
         return 0;
 }
 
-void log_close(void)
-{
-        if (log_target >= 0)
-                (void) close(log_target);
-        log_target = -1;
-}
-
 int log_fd(void)
 {
         return log_target;
-}
-
-void log_set_fd(int fd)
-{
-        log_target = fd;
 }
 
 bool log_is_debug(void)
@@ -56,12 +44,7 @@ bool log_is_debug(void)
         return log_debug_on;
 }
 
-enum log_format log_get_format(void)
-{
-        return log_fmt;
-}
-
-size_t log_json_escape(char *buf, size_t size, const char *s)
+static size_t log_json_escape(char *buf, size_t size, const char *s)
 {
         size_t n = 0;
 

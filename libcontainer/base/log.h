@@ -25,13 +25,10 @@ enum log_format {
 
 /* Opens path for appending (NULL: stderr).  Returns 0 or -errno. */
 int log_open(const char *path, enum log_format format, bool debug);
-void log_close(void);
 
 /* The fd log lines go to (for passing to the container's init); -1 for stderr. */
 int log_fd(void);
-void log_set_fd(int fd);
 bool log_is_debug(void);
-enum log_format log_get_format(void);
 
 void log_write(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -43,6 +40,3 @@ void log_write(enum log_level level, const char *fmt, ...) __attribute__((format
 #define log_info(...) log_write(LOG_LEVEL_INFO, __VA_ARGS__)
 #define log_warn(...) log_write(LOG_LEVEL_WARN, __VA_ARGS__)
 #define log_error(...) log_write(LOG_LEVEL_ERROR, __VA_ARGS__)
-
-/* Appends s to buf as a JSON string body (no quotes).  Returns bytes written. */
-size_t log_json_escape(char *buf, size_t size, const char *s);

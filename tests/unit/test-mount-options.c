@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "libcontainer/internal.h"
+#include "libcontainer/rootfs.h"
 
 static int parse(struct mount_opts *mo, char **opts, size_t n)
 {
