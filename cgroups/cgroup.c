@@ -185,9 +185,12 @@ static int hierarchy_create(struct cgroup_hierarchy *h, struct error_info *err)
 
         if (h->v2 || !has_controller(h->controllers, "cpuset"))
                 return 0;
+        /*
+         * Every level, not only those we made (as runc): a parent made by a racing husk may
+         * not have its values yet, and one whose maker was killed never gets them.  Levels
+         * that have values are only read.
+         */
         for (size_t k = 1; k <= strlen(h->created); k++) {
-                if (h->created[k - 1] != '1')
-                        continue;
                 _cleanup_free_ char *parent = path_prefix(h->path, k - 1);
                 _cleanup_free_ char *child = path_prefix(h->path, k);
                 if (!parent || !child)

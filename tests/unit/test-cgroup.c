@@ -221,6 +221,38 @@ static void test_membership_parse(void **state)
         cgroup_membership_free(m, n);
 }
 
+/*
+ * A parent another husk made but has not filled yet (or was killed before it could) has empty
+ * cpuset.cpus and cpuset.mems: it is filled from its own parent, or no task could join the
+ * leaf below it.  A parent that has values keeps them and passes them down.
+ */
+static void test_cpuset_existing_parent(void **state)
+{
+        struct fixture *f = host_new("hybrid");
+        _cleanup_(cgroup_freep) struct cgroup *a = NULL, *b = NULL;
+        struct error_info err = {0};
+        _cleanup_free_ char *top = NULL, *leaf = NULL, *kept = NULL, *below = NULL;
+
+        (void) state;
+        assert_int_equal(mkdir(at(f, "/sys/fs/cgroup/cpuset/husk"), 0755), 0);
+        put(f, "/sys/fs/cgroup/cpuset/husk/cpuset.cpus", "\n");
+        put(f, "/sys/fs/cgroup/cpuset/husk/cpuset.mems", "\n");
+        assert_int_equal(cgroup_create("/husk/a", "a", false, &a, &err), 0);
+        top = get(f, "/sys/fs/cgroup/cpuset/husk/cpuset.cpus");
+        leaf = get(f, "/sys/fs/cgroup/cpuset/husk/a/cpuset.mems");
+        assert_string_equal(top, "0-3\n");
+        assert_string_equal(leaf, "0\n");
+
+        assert_int_equal(mkdir(at(f, "/sys/fs/cgroup/cpuset/narrow"), 0755), 0);
+        put(f, "/sys/fs/cgroup/cpuset/narrow/cpuset.cpus", "1\n");
+        put(f, "/sys/fs/cgroup/cpuset/narrow/cpuset.mems", "0\n");
+        assert_int_equal(cgroup_create("/narrow/b", "b", false, &b, &err), 0);
+        kept = get(f, "/sys/fs/cgroup/cpuset/narrow/cpuset.cpus");
+        below = get(f, "/sys/fs/cgroup/cpuset/narrow/b/cpuset.cpus");
+        assert_string_equal(kept, "1\n");
+        assert_string_equal(below, "1\n");
+}
+
 static void test_self_path(void **state)
 {
         _cleanup_free_ char *self = fixture_text("cgroup-v1");
@@ -574,6 +606,7 @@ int main(void)
                 cmocka_unit_test_teardown(test_path_parent, teardown),
                 cmocka_unit_test_teardown(test_self_path, teardown),
                 cmocka_unit_test(test_membership_parse),
+                cmocka_unit_test_teardown(test_cpuset_existing_parent, teardown),
                 cmocka_unit_test_teardown(test_create_hybrid_absolute, teardown),
                 cmocka_unit_test_teardown(test_create_hybrid_relative, teardown),
                 cmocka_unit_test_teardown(test_create_v2_relative, teardown),
