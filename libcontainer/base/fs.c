@@ -147,7 +147,15 @@ int write_file_atomic_at(int dirfd, const char *name, const char *s, mode_t mode
         int r;
 
         snprintf(tmp, sizeof tmp, ".%s.%d.tmp", name, (int) getpid());
-        _cleanup_close_ int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+        /*
+         * A new file of ours, never what stands there already: the name can be guessed, and a
+         * symlink planted under it (a --pid-file in a directory others may write) would
+         * otherwise be followed.  A leftover of an earlier husk with our pid goes first.
+         */
+        int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+        _cleanup_close_ int fd = openat(dirfd, tmp, flags, mode);
+        if (fd < 0 && errno == EEXIST && unlinkat(dirfd, tmp, 0) == 0)
+                fd = openat(dirfd, tmp, flags, mode);
         if (fd < 0)
                 return -errno;
         r = write_all(fd, s, strlen(s));
