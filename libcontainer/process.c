@@ -213,17 +213,29 @@ int process_set_affinity(pid_t pid, const char *list, const char *which, struct 
         return 0;
 }
 
-/* Resolves names to cap values; unknown names are warned about and skipped, as runc does. */
+/* Room for every capability a kernel may have: cap_list() keeps each value once and below it. */
+#define CAP_VALUES_MAX 128
+
+/*
+ * Resolves names to cap values, each value once (a config may repeat a name any number of
+ * times: the list is bounded by the capabilities that exist, not by the config); unknown
+ * names are warned about and skipped, as runc does.  out holds CAP_VALUES_MAX values.
+ */
 static size_t cap_list(char **names, size_t n, cap_value_t *out)
 {
+        bool seen[CAP_VALUES_MAX] = {false};
         size_t k = 0;
 
         for (size_t i = 0; i < n; i++) {
                 cap_value_t v;
-                if (cap_from_name(names[i], &v) < 0 || v > cap_max_bits() - 1) {
+                if (cap_from_name(names[i], &v) < 0 || v < 0 || v > cap_max_bits() - 1 ||
+                    v >= CAP_VALUES_MAX) {
                         log_warn("process.capabilities: unknown capability '%s', ignoring", names[i]);
                         continue;
                 }
+                if (seen[v])
+                        continue;
+                seen[v] = true;
                 out[k++] = v;
         }
         return k;
@@ -231,7 +243,7 @@ static size_t cap_list(char **names, size_t n, cap_value_t *out)
 
 static int drop_bounding(const struct spec_capabilities *caps, struct error_info *err)
 {
-        cap_value_t keep[CAP_LAST_CAP + 64];
+        cap_value_t keep[CAP_VALUES_MAX];
         size_t n = cap_list(caps->bounding, caps->n_bounding, keep);
 
         for (cap_value_t v = 0; v < (cap_value_t) cap_max_bits(); v++) {
@@ -247,7 +259,7 @@ static int drop_bounding(const struct spec_capabilities *caps, struct error_info
 
 static int set_capabilities(const struct spec_capabilities *caps, struct error_info *err)
 {
-        cap_value_t v[CAP_LAST_CAP + 64];
+        cap_value_t v[CAP_VALUES_MAX];
         _cleanup_(cap_freep) cap_t c = cap_init();
         size_t n;
 

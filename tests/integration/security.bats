@@ -62,6 +62,19 @@ status_of() {
 	[ "$(status_of CapBnd)" = 0000000000000020 ]
 }
 
+@test "a capability list longer than the capabilities there are (a name repeated 300 times) is applied once, not overflowed" {
+	# 300 entries: more than any fixed table of capability values holds.
+	update_config '.process.capabilities = {bounding: ([range(300)] | map("CAP_KILL")),
+		effective: ([range(300)] | map("CAP_KILL")), permitted: ([range(300)] | map("CAP_KILL")),
+		inheritable: ([range(300)] | map("CAP_KILL")), ambient: ([range(300)] | map("CAP_KILL"))}'
+	run --separate-stderr husk run "$ID"
+	[ "$status" -eq 0 ]
+	[ "$(status_of CapBnd)" = 0000000000000020 ]
+	[ "$(status_of CapPrm)" = 0000000000000020 ]
+	[ "$(status_of CapInh)" = 0000000000000020 ]
+	[ "$(status_of CapAmb)" = 0000000000000020 ]
+}
+
 @test "noNewPrivileges sets NoNewPrivs; without it the flag is clear" {
 	update_config '.process.noNewPrivileges = true'
 	run --separate-stderr husk run "$ID"
