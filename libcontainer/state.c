@@ -339,7 +339,7 @@ int state_keep_config(int dirfd, const char *bundle, struct error_info *err)
         _cleanup_free_ char *json = NULL;
 
         snprintf(path, sizeof path, "%s/config.json", bundle);
-        int r = read_file_alloc(AT_FDCWD, path, &json, NULL);
+        int r = read_regular_file(AT_FDCWD, path, SPEC_FILE_MAX, &json, NULL);
         if (r < 0)
                 return error_set(err, -r, "read '%s'", path);
         r = write_file_atomic_at(dirfd, "config.json", json, 0600);

@@ -307,14 +307,33 @@ static const char *base_name(const char *path)
         return slash && slash[1] ? slash + 1 : path;
 }
 
+/*
+ * config.json: a regular file of at most SPEC_FILE_MAX bytes, so that a fifo or a device put
+ * in its place cannot keep us waiting or reading for ever.  (process.json and resources.json
+ * may come through a pipe, as engines and shells hand them.)  err names the file and reason.
+ */
+static int read_config(const char *path, char **ret, struct error_info *err)
+{
+        int r = read_regular_file(AT_FDCWD, path, SPEC_FILE_MAX, ret, NULL);
+
+        if (r == -EINVAL)
+                return error_set_reason(err, EINVAL, "'%s': not a regular file", path);
+        if (r == -EFBIG)
+                return error_set_reason(err, EFBIG, "'%s': larger than %d MiB", path,
+                                        SPEC_FILE_MAX / (1024 * 1024));
+        if (r < 0)
+                return error_set(err, -r, "open '%s'", path);
+        return 0;
+}
+
 int spec_load(const char *path, struct spec **ret, struct error_info *err)
 {
         _cleanup_free_ char *text = NULL;
         int r;
 
-        r = read_file_alloc(AT_FDCWD, path, &text, NULL);
+        r = read_config(path, &text, err);
         if (r < 0)
-                return error_set(err, -r, "open '%s'", path);
+                return r;
         return spec_parse(text, base_name(path), ret, err);
 }
 

@@ -24,6 +24,9 @@
 /* GNU C predefines "linux" as 1; the spec calls its section "linux". */
 #undef linux
 
+/* The largest config.json read (a big one with every field is well under 1 MiB). */
+#define SPEC_FILE_MAX (32 * 1024 * 1024)
+
 struct error_info;
 
 struct spec_kv {

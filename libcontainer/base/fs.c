@@ -141,6 +141,44 @@ int read_file_alloc(int dirfd, const char *path, char **ret, size_t *ret_len)
         return 0;
 }
 
+int read_regular_file(int dirfd, const char *path, size_t max, char **ret, size_t *ret_len)
+{
+        _cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+        _cleanup_free_ char *buf = NULL;
+        struct stat st;
+        size_t len = 0;
+
+        if (fd < 0)
+                return -errno;
+        if (fstat(fd, &st) < 0)
+                return -errno;
+        if (!S_ISREG(st.st_mode))
+                return -EINVAL;
+        if ((uintmax_t) st.st_size > max)
+                return -EFBIG;
+        /* One byte more than allowed, to see a file that grew meanwhile. */
+        buf = malloc(max + 2);
+        if (!buf)
+                return -ENOMEM;
+        for (;;) {
+                ssize_t n = read(fd, buf + len, max + 1 - len);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0)
+                        return -errno;
+                if (n == 0)
+                        break;
+                len += (size_t) n;
+                if (len > max)
+                        return -EFBIG;
+        }
+        buf[len] = '\0';
+        if (ret_len)
+                *ret_len = len;
+        *ret = TAKE_PTR(buf);
+        return 0;
+}
+
 int write_file_atomic_at(int dirfd, const char *name, const char *s, mode_t mode)
 {
         char tmp[PATH_MAX];

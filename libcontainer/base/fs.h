@@ -31,6 +31,13 @@ ssize_t read_file_at(int dirfd, const char *path, char *buf, size_t size);
 /* Reads the whole file into a malloc'ed, NUL-terminated buffer. */
 int read_file_alloc(int dirfd, const char *path, char **ret, size_t *ret_len);
 
+/*
+ * As read_file_alloc() for input others hand us (config.json, process.json): only a regular
+ * file (-EINVAL otherwise: a fifo would block, a device never end), opened without waiting on
+ * it, of at most max bytes (-EFBIG, also when it grows past that while read).
+ */
+int read_regular_file(int dirfd, const char *path, size_t max, char **ret, size_t *ret_len);
+
 /* Writes s to dir/name atomically: a temporary file in dir, fsync, rename. */
 int write_file_atomic_at(int dirfd, const char *name, const char *s, mode_t mode);
 

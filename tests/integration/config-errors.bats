@@ -95,6 +95,29 @@ check_fixture() {
 	assert_no_leftovers
 }
 
+@test "a config.json that is a fifo or a device is refused at once, not waited on or read for ever" {
+	rm "$BUNDLE/config.json"
+	mkfifo "$BUNDLE/config.json"
+	run --separate-stderr timeout 10 "$HUSK" --root "$HUSK_ROOT" run "$ID"
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == "husk: '$BUNDLE/config.json': not a regular file" ]]
+	assert_no_leftovers
+	rm "$BUNDLE/config.json"
+	ln -s /dev/zero "$BUNDLE/config.json"
+	run --separate-stderr timeout 10 "$HUSK" --root "$HUSK_ROOT" run "$ID"
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == "husk: '$BUNDLE/config.json': not a regular file" ]]
+	assert_no_leftovers
+}
+
+@test "a config.json larger than 32 MiB is refused, naming it and the limit" {
+	truncate -s 40M "$BUNDLE/config.json"
+	run --separate-stderr timeout 10 "$HUSK" --root "$HUSK_ROOT" run "$ID"
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == "husk: '$BUNDLE/config.json': larger than 32 MiB" ]]
+	assert_no_leftovers
+}
+
 @test "an args[0] that is not in the rootfs is refused, naming it" {
 	set_args /bin/no-such-program
 	run --separate-stderr husk run "$ID"

@@ -397,6 +397,39 @@ static void test_write_file_atomic_planted_tmp(void **state)
         close(dfd);
 }
 
+/* Input others hand us: regular files only, never waited on, never read past the limit. */
+static void test_read_regular_file(void **state)
+{
+        char *got = (char *) "untouched";
+        size_t len = 0;
+
+        (void) state;
+        put_file("rr-ok", "{\"a\": 1}", 0644);
+        assert_int_equal(read_regular_file(basefd, "rr-ok", 64, &got, &len), 0);
+        assert_string_equal(got, "{\"a\": 1}");
+        assert_int_equal(len, 8);
+        free(got);
+
+        /* Exactly the limit is fine, one byte more is not. */
+        put_file("rr-eight", "12345678", 0644);
+        assert_int_equal(read_regular_file(basefd, "rr-eight", 8, &got, NULL), 0);
+        free(got);
+        got = (char *) "untouched";
+        assert_int_equal(read_regular_file(basefd, "rr-eight", 7, &got, NULL), -EFBIG);
+        assert_string_equal(got, "untouched");
+
+        /* A fifo with no writer would block an open for reading: refused, at once. */
+        assert_int_equal(mkfifoat(basefd, "rr-fifo", 0600), 0);
+        long long t0 = now_ms();
+        assert_int_equal(read_regular_file(basefd, "rr-fifo", 64, &got, NULL), -EINVAL);
+        assert_true(now_ms() - t0 < 1000);
+        /* A device that never ends, a directory. */
+        assert_int_equal(read_regular_file(AT_FDCWD, "/dev/zero", 64, &got, NULL), -EINVAL);
+        assert_int_equal(read_regular_file(basefd, ".", 64, &got, NULL), -EINVAL);
+        assert_int_equal(read_regular_file(basefd, "rr-missing", 64, &got, NULL), -ENOENT);
+        assert_string_equal(got, "untouched");
+}
+
 static void test_mkdir_p(void **state)
 {
         char p[PATH_MAX];
@@ -677,6 +710,7 @@ int main(void)
                 cmocka_unit_test(test_read_file_alloc),
                 cmocka_unit_test(test_write_file_atomic_new),
                 cmocka_unit_test(test_write_file_atomic_planted_tmp),
+                cmocka_unit_test(test_read_regular_file),
                 cmocka_unit_test(test_write_file_atomic_replace),
                 cmocka_unit_test(test_write_file_atomic_failure),
                 cmocka_unit_test(test_mkdir_p),
