@@ -62,8 +62,11 @@ int cmd_fail(const struct error_info *err)
 
         log_error("%s", error_format(err, buf, sizeof buf));
         /* runc prints the error on stderr too when it logs to a file. */
-        if (log_fd() >= 0)
-                fprintf(stderr, "husk: %s\n", buf);
+        if (log_fd() >= 0) {
+                char esc[4200];
+                log_escape(esc, sizeof esc, buf, false);
+                fprintf(stderr, "husk: %s\n", esc);
+        }
         return 1;
 }
 

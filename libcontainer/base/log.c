@@ -44,26 +44,51 @@ bool log_is_debug(void)
         return log_debug_on;
 }
 
-static size_t log_json_escape(char *buf, size_t size, const char *s)
+/*
+ * The Unicode controls that reorder what a terminal shows (U+202A-U+202E, U+2066-U+2069) and
+ * the invisible ones that hide text (U+200B-U+200F): 0 when s does not start with one, else
+ * its code point (3 bytes of UTF-8).
+ */
+static unsigned format_control(const unsigned char *s)
+{
+        if (s[0] != 0xe2 || !s[1] || !s[2])
+                return 0;
+        unsigned cp = ((unsigned) (s[0] & 0x0f) << 12) | ((unsigned) (s[1] & 0x3f) << 6) | (s[2] & 0x3f);
+        if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
+                return 0;
+        if ((cp >= 0x200b && cp <= 0x200f) || (cp >= 0x202a && cp <= 0x202e) ||
+            (cp >= 0x2066 && cp <= 0x2069))
+                return cp;
+        return 0;
+}
+
+size_t log_escape(char *buf, size_t size, const char *s, bool json)
 {
         size_t n = 0;
 
-        for (; *s && n + 7 < size; s++) {
-                unsigned char c = (unsigned char) *s;
+        for (const unsigned char *p = (const unsigned char *) s; *p && n + 7 < size; p++) {
+                unsigned cp = format_control(p);
 
-                if (c == '"' || c == '\\') {
+                if (cp) {
+                        n += (size_t) snprintf(buf + n, size - n, "\\u%04x", cp);
+                        p += 2;
+                } else if (json && (*p == '"' || *p == '\\')) {
                         buf[n++] = '\\';
-                        buf[n++] = (char) c;
-                } else if (c == '\n') {
+                        buf[n++] = (char) *p;
+                } else if (*p == '\n') {
                         buf[n++] = '\\';
                         buf[n++] = 'n';
-                } else if (c == '\t') {
+                } else if (*p == '\t' && json) {
                         buf[n++] = '\\';
                         buf[n++] = 't';
-                } else if (c < 0x20) {
-                        n += (size_t) snprintf(buf + n, size - n, "\\u%04x", c);
-                } else
-                        buf[n++] = (char) c;
+                } else if (*p == '\r') {
+                        buf[n++] = '\\';
+                        buf[n++] = 'r';
+                } else if ((*p < 0x20 && *p != '\t') || *p == 0x7f) {
+                        n += (size_t) snprintf(buf + n, size - n, json ? "\\u%04x" : "\\x%02x", *p);
+                } else {
+                        buf[n++] = (char) *p;
+                }
         }
         buf[n] = '\0';
         return n;
@@ -89,18 +114,22 @@ void log_write(enum log_level level, const char *fmt, ...)
                 gmtime_r(&tv.tv_sec, &tm);
                 n = strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
                 snprintf(stamp + n, sizeof stamp - n, ".%06ldZ", (long) tv.tv_usec);
-                log_json_escape(esc, sizeof esc, msg);
+                log_escape(esc, sizeof esc, msg, true);
                 n = (size_t) snprintf(line, sizeof line,
                                       "{\"level\":\"%s\",\"msg\":\"%s\",\"time\":\"%s\"}\n",
                                       level_names[level], esc, stamp);
-        } else if (log_target >= 0) {
-                n = (size_t) snprintf(line, sizeof line, "%s: %s\n", level_names[level], msg);
         } else {
-                n = (size_t) snprintf(line, sizeof line, "husk: %s%s\n",
-                                      level == LOG_LEVEL_ERROR  ? ""
-                                      : level == LOG_LEVEL_WARN ? "warning: "
-                                                                : "",
-                                      msg);
+                /* One line, whatever the values it echoes hold. */
+                char esc[4200];
+                log_escape(esc, sizeof esc, msg, false);
+                if (log_target >= 0)
+                        n = (size_t) snprintf(line, sizeof line, "%s: %s\n", level_names[level], esc);
+                else
+                        n = (size_t) snprintf(line, sizeof line, "husk: %s%s\n",
+                                              level == LOG_LEVEL_ERROR  ? ""
+                                              : level == LOG_LEVEL_WARN ? "warning: "
+                                                                        : "",
+                                              esc);
         }
         if (n >= sizeof line)
                 n = sizeof line - 1;

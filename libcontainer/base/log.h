@@ -30,6 +30,13 @@ int log_open(const char *path, enum log_format format, bool debug);
 int log_fd(void);
 bool log_is_debug(void);
 
+/*
+ * s as one line that shows what it holds: newlines, other control characters and the Unicode
+ * controls that reorder or hide text written as escapes (\n, \x01 or \u0001, \u202e);
+ * json: also quotes and backslashes, for a JSON string.  Returns the length written to buf.
+ */
+size_t log_escape(char *buf, size_t size, const char *s, bool json);
+
 void log_write(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #define log_debug(...)                                                                                      \

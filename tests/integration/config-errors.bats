@@ -118,6 +118,21 @@ check_fixture() {
 	assert_no_leftovers
 }
 
+@test "values echoed in an error are escaped: a newline, a control character or a bidi mark cannot split or disguise the line" {
+	update_config '.process.args = ["/no\nsuch\u0007prog\u202egpj.exe"]'
+	run --separate-stderr husk run "$ID"
+	[ "$status" -eq 1 ]
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ "$stderr" == *'/no\nsuch\x07prog\u202egpj.exe'* ]]
+	assert_no_leftovers
+	# The same in --log-format json: one JSON line whose msg decodes back to the value.
+	run --separate-stderr husk --log "$BATS_TEST_TMPDIR/log" --log-format json run "$ID"
+	[ "$status" -eq 1 ]
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/log")" -eq 1 ]
+	jq -e '.msg | contains("/no\nsuch\u0007prog\u202egpj.exe")' "$BATS_TEST_TMPDIR/log"
+	assert_no_leftovers
+}
+
 @test "an args[0] that is not in the rootfs is refused, naming it" {
 	set_args /bin/no-such-program
 	run --separate-stderr husk run "$ID"
