@@ -229,11 +229,6 @@ static int plan_one(const struct spec *s, size_t i, struct mount_opts *mo, struc
                                         e.msg);
         if (m->type && !strcmp(m->type, "bind"))
                 mo->bind = true;
-        if (!mo->bind && (!m->type || !*m->type))
-                return error_set_reason(err, EINVAL,
-                                        "config.json: mounts[%zu] ('%s'): type: missing (a mount that is "
-                                        "not a bind needs a file system type)",
-                                        i, m->destination);
         if (mo->bind && mo->data[0])
                 return error_set_reason(err, EINVAL,
                                         "config.json: mounts[%zu] ('%s'): options '%s': unknown "

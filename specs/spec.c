@@ -136,6 +136,17 @@ static int parse_mount(struct spec_ctx *c, json_t *v, const char *path, struct s
                     0 ||
             (r = spec_get_id_mappings(c, v, "gidMappings", path, &m->gid_mappings, &m->n_gid_mappings)) < 0)
                 return r;
+        if (!m->type || !m->type[0]) {
+                bool bind = false;
+                for (size_t i = 0; i < m->n_options; i++)
+                        bind |= !strcmp(m->options[i], "bind") || !strcmp(m->options[i], "rbind");
+                if (!bind) {
+                        char p[SPEC_PATH_MAX];
+                        return spec_fail(c, spec_path_key(p, path, "type"),
+                                         "missing: a mount that is not a bind (option bind or rbind) needs "
+                                         "a file system type");
+                }
+        }
         return 0;
 }
 
