@@ -77,6 +77,25 @@ static void container_release(struct container *c)
 }
 
 /*
+ * `run` let go of the state dir's lock while its workload ran: take it again, on our own
+ * directory only.  false when another husk deleted the container meanwhile (it removed the
+ * cgroup and the state dir, and the id may now be a newer container's: nothing to touch).
+ */
+static bool reclaim(struct container *c)
+{
+        struct stat st;
+
+        c->state_dirfd = state_dir_open(c->opts->root, c->opts->id, true, NULL);
+        if (c->state_dirfd < 0)
+                return false;
+        if (fstat(c->state_dirfd, &st) < 0 || st.st_dev != c->state_dev || st.st_ino != c->state_ino) {
+                c->state_dirfd = safe_close(c->state_dirfd);
+                return false;
+        }
+        return true;
+}
+
+/*
  * Undoes a create (or ends a run): the init killed and reaped, its cgroup and
  * state dir removed; the poststop hooks run once an init was made (the spec
  * goes on to the delete step after a failed create).
@@ -91,6 +110,8 @@ static void run_rollback(struct container *c, bool claimed, bool spawned)
         }
         if (c->stage_pid > 0 && c->stage_pid != c->pid)
                 (void) waitpid(c->stage_pid, NULL, 0);
+        if (claimed && c->state_dirfd < 0 && !reclaim(c))
+                return;
         if (c->cgroup) {
                 kill_leftovers(c->cgroup);
                 if (cgroup_destroy(c->cgroup, &ignored) < 0)
@@ -102,7 +123,7 @@ static void run_rollback(struct container *c, bool claimed, bool spawned)
                 if (state)
                         hooks_run_warn(&c->spec->hooks, SPEC_HOOK_POSTSTOP, state);
         }
-        if (claimed && state_dir_remove(c->opts->root, c->opts->id, &ignored) < 0)
+        if (claimed && state_dir_remove(c->opts->root, c->opts->id, c->state_dirfd, &ignored) < 0)
                 log_warn("%s, ignoring", ignored.msg);
 }
 
@@ -141,6 +162,12 @@ static int claim(struct container *c, bool *ret_claimed, struct error_info *err)
         if (r < 0)
                 return r;
         *ret_claimed = true;
+        /* Which directory is ours, should `run` have to find it again (reclaim). */
+        struct stat st;
+        if (fstat(c->state_dirfd, &st) < 0)
+                return error_set(err, errno, "stat state directory '%s/%s'", o->root, o->id);
+        c->state_dev = st.st_dev;
+        c->state_ino = st.st_ino;
         /* Connected before anything is made: a wrong path fails fast. */
         if (o->console_socket) {
                 r = c->console_sock = terminal_connect(o->console_socket, err);
@@ -600,7 +627,7 @@ int container_delete(const char *root, const char *id, bool force, struct error_
         r = state_read(fd, &st, err);
         /* We hold the lock and there is no state.json: its creator died before it had made anything. */
         if (r == -ENOENT && force)
-                return state_dir_remove(root, id, err);
+                return state_dir_remove(root, id, fd, err);
         if (r < 0)
                 return error_prefix(err, r, "container '%s'", id);
 
@@ -627,7 +654,7 @@ int container_delete(const char *root, const char *id, bool force, struct error_
         if (r < 0)
                 return r;
         run_poststop(fd, root, st);
-        return state_dir_remove(root, id, err);
+        return state_dir_remove(root, id, fd, err);
 }
 
 int container_ps(const char *root, const char *id, pid_t **ret_pids, size_t *ret_n, struct error_info *err)

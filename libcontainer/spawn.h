@@ -27,8 +27,10 @@ struct container {
         char *rootfs;    /* absolute, real path */
         char *created;   /* RFC 3339 */
         int state_dirfd; /* ROOT/ID, locked */
-        int procfd;      /* the host's /proc, checked to be procfs */
-        int fifo_fd;     /* O_PATH of ROOT/ID/exec.fifo; the init reopens it for writing */
+        dev_t state_dev; /* ROOT/ID's identity: a later one of the same id is another container */
+        ino_t state_ino;
+        int procfd;  /* the host's /proc, checked to be procfs */
+        int fifo_fd; /* O_PATH of ROOT/ID/exec.fifo; the init reopens it for writing */
         struct cgroup *cgroup;
         struct mount_plan mounts;      /* options parsed; the detached mounts the init attaches */
         struct syscall_filter *filter; /* linux.seccomp compiled; NULL: none */

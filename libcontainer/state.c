@@ -86,6 +86,22 @@ int state_dir_create(const char *root, const char *id, struct error_info *err)
         return TAKE_FD(fd);
 }
 
+/*
+ * dirfd is still the directory that ROOT/ID names: not removed (a removed directory has no
+ * links) and not replaced by a newer container of the same id.  Checked under the lock:
+ * whoever removes ROOT/ID holds it, so the answer holds as long as we do.
+ */
+static bool still_named(int rootfd, const char *id, int dirfd)
+{
+        struct stat a, b;
+
+        if (fstat(dirfd, &a) < 0 || a.st_nlink == 0)
+                return false;
+        if (fstatat(rootfd, id, &b, AT_SYMLINK_NOFOLLOW) < 0)
+                return false;
+        return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
 int state_dir_open(const char *root, const char *id, bool lock, struct error_info *err)
 {
         _cleanup_close_ int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -102,15 +118,20 @@ int state_dir_open(const char *root, const char *id, bool lock, struct error_inf
                 int r = lock_dir(fd, id, err);
                 if (r < 0)
                         return r;
+                /* Removed while we waited: what we came for is gone, whatever now has its id. */
+                if (!still_named(rootfd, id, fd))
+                        return error_set_reason(err, ENOENT, "container '%s' does not exist", id);
         }
         return TAKE_FD(fd);
 }
 
-int state_dir_remove(const char *root, const char *id, struct error_info *err)
+int state_dir_remove(const char *root, const char *id, int dirfd, struct error_info *err)
 {
         _cleanup_close_ int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (rootfd < 0)
                 return error_set(err, errno, "open state root '%s'", root);
+        if (!still_named(rootfd, id, dirfd))
+                return 0; /* removed already; the name may be a newer container's */
         int r = rm_rf_at(rootfd, id);
         if (r < 0)
                 return error_set(err, -r, "remove state directory '%s/%s'", root, id);

@@ -33,13 +33,17 @@ int state_dir_create(const char *root, const char *id, struct error_info *err);
 
 /*
  * Opens ROOT/ID, locked when lock (kill, delete, start: wait for a create in
- * progress); "container 'ID' does not exist" when missing.  Readers (state,
+ * progress); "container 'ID' does not exist" when missing, or when it was removed while we
+ * waited for its lock (a container made since under the same id is another one).  Readers (state,
  * list, ps) do not lock: state.json is replaced atomically.
  */
 int state_dir_open(const char *root, const char *id, bool lock, struct error_info *err);
 
-/* Removes ROOT/ID and everything in it. */
-int state_dir_remove(const char *root, const char *id, struct error_info *err);
+/*
+ * Removes ROOT/ID and everything in it, when it is still the directory dirfd names (locked by
+ * the caller); 0 without removing anything when it is gone or a newer container's.
+ */
+int state_dir_remove(const char *root, const char *id, int dirfd, struct error_info *err);
 
 int state_write(int dirfd, const struct spec_state *st, struct error_info *err);
 int state_read(int dirfd, struct spec_state **ret, struct error_info *err);

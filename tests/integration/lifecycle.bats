@@ -362,6 +362,44 @@ release() {
 	assert_no_leftovers
 }
 
+@test "a delete --force that waited for the lock never removes a newer container of the same id" {
+	command -v strace >/dev/null || skip "needs strace"
+	husk_raw create "$ID"
+	# This delete opens the state dir, then waits 3 s before it asks for the lock.
+	strace -f -o /dev/null -e trace=flock -e inject=flock:delay_enter=3000000 \
+		"$HUSK" --root "$HUSK_ROOT" delete --force "$ID" &
+	slow=$!
+	sleep 1
+	husk_raw delete --force "$ID"
+	husk_raw create "$ID"
+	wait "$slow"
+	# The newer container is whole: its state, its init, its cgroup.
+	testcontainer "$ID" created
+	pid=$(husk_raw state "$ID" | jq .pid)
+	kill -0 "$pid"
+	grep -q ":$CGROUP_PATH\$" "/proc/$pid/cgroup"
+	husk_raw delete --force "$ID"
+	assert_no_leftovers
+}
+
+@test "a run whose container was deleted by another husk meanwhile leaves the newer container of its id alone" {
+	husk_bg run "$ID"
+	wait_for test -e "$ROOTFS/ran"
+	# The run is held before it can clean up; meanwhile its container is deleted and the id reused.
+	kill -STOP "$BG_PID"
+	husk_raw delete --force "$ID"
+	husk_raw create "$ID"
+	kill -CONT "$BG_PID"
+	wait_bg
+	# The newer container is whole: its state, its init, its cgroup.
+	testcontainer "$ID" created
+	pid=$(husk_raw state "$ID" | jq .pid)
+	kill -0 "$pid"
+	grep -q ":$CGROUP_PATH\$" "/proc/$pid/cgroup"
+	husk_raw delete --force "$ID"
+	assert_no_leftovers
+}
+
 @test "--log with --log-format json carries the real cause of a failed create; --debug adds the steps" {
 	set_args /no/such/command
 	run --separate-stderr husk --log "$BATS_TEST_TMPDIR/log.json" --log-format json create "$ID"

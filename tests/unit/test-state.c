@@ -4,7 +4,7 @@
  * with real processes: state_dir_create claims an id once (EEXIST "already
  * exists" the second time) and returns it locked; state_dir_open reports a
  * missing container, locks only when asked (waiting for the holder) and
- * does not follow a planted symlink; state_dir_remove removes everything;
+ * does not follow a planted symlink; state_dir_remove removes everything, and only the directory its fd names;
  * state_write and state_read round-trip state.json.  state_status follows
  * the rules above it in state.h: pid 0 is creating while another process
  * holds the lock and stopped otherwise (or when we hold it ourselves); a
@@ -329,11 +329,11 @@ static void test_dir_remove(void **state)
         assert_int_equal(mkdirat(fd, "sub", 0700), 0);
         assert_int_equal(mkdirat(fd, "sub/deeper", 0700), 0);
         assert_int_equal(symlinkat(base, fd, "sub/link-out"), 0);
-        close(fd);
         /* Something beside it that must stay. */
         assert_int_equal(mkdir(root_path("rm-neighbour", p, sizeof p), 0700), 0);
 
-        assert_int_equal(state_dir_remove(root, "rm", &err), 0);
+        assert_int_equal(state_dir_remove(root, "rm", fd, &err), 0);
+        close(fd);
         struct stat st;
         assert_int_equal(lstat(root_path("rm", p, sizeof p), &st), -1);
         assert_int_equal(errno, ENOENT);
@@ -343,8 +343,41 @@ static void test_dir_remove(void **state)
 
         memset(&err, 0, sizeof err);
         snprintf(p, sizeof p, "%s/no-root", base);
-        assert_true(state_dir_remove(p, "x", &err) < 0);
+        assert_true(state_dir_remove(p, "x", -EBADF, &err) < 0);
         assert_int_equal(err.errnum, ENOENT);
+}
+
+/*
+ * The identity of a state directory: once it was removed, a newer directory of the same id is
+ * another container's.  A locked open that waited through the removal says "does not exist",
+ * and a removal through the old fd leaves the newer one alone.
+ */
+static void test_dir_identity(void **state)
+{
+        struct error_info err = {0};
+        char p[PATH_MAX];
+        struct stat st;
+
+        (void) state;
+        int old = state_dir_create(root, "same", &err);
+        assert_true(old >= 0);
+        /* Another husk removes it (holding the lock, as every remover does) and a create follows. */
+        assert_int_equal(state_dir_remove(root, "same", old, &err), 0);
+        int newer = state_dir_create(root, "same", &err);
+        assert_true(newer >= 0);
+        close(newer);
+
+        /* The old fd names a removed directory: removing through it touches nothing. */
+        assert_int_equal(state_dir_remove(root, "same", old, &err), 0);
+        assert_int_equal(stat(root_path("same", p, sizeof p), &st), 0);
+        close(old);
+
+        /* A locked open of the current one works; had it waited through a removal, ENOENT. */
+        int cur = state_dir_open(root, "same", true, &err);
+        assert_true(cur >= 0);
+        assert_int_equal(state_dir_remove(root, "same", cur, &err), 0);
+        assert_int_equal(stat(root_path("same", p, sizeof p), &st), -1);
+        close(cur);
 }
 
 static void test_write_read(void **state)
@@ -644,6 +677,8 @@ int main(void)
                 cmocka_unit_test(test_dir_open),
                 cmocka_unit_test(test_dir_open_waits_for_lock),
                 cmocka_unit_test(test_dir_remove),
+
+                cmocka_unit_test(test_dir_identity),
                 cmocka_unit_test(test_write_read),
                 cmocka_unit_test(test_status_creating),
                 cmocka_unit_test(test_status_stopped_without_pid),
