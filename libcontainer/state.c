@@ -64,25 +64,43 @@ static int lock_dir(int fd, const char *id, struct error_info *err)
         return 0;
 }
 
+/*
+ * ROOT/ID appears already locked: made under a temporary name, locked, then renamed into
+ * place without replacing anything.  No other husk can see the directory before we hold it
+ * (a `delete --force` would take an empty one for the leftover of a killed create), and a
+ * failure removes what it made.
+ */
 int state_dir_create(const char *root, const char *id, struct error_info *err)
 {
+        char tmp[64];
         int r = mkdir_p(root, 0700);
         if (r < 0)
                 return error_set(err, -r, "create state root '%s'", root);
         _cleanup_close_ int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (rootfd < 0)
                 return error_set(err, errno, "open state root '%s'", root);
-        if (mkdirat(rootfd, id, 0700) < 0) {
-                if (errno == EEXIST)
-                        return error_set_reason(err, EEXIST, "container '%s' already exists", id);
-                return error_set(err, errno, "create state directory '%s/%s'", root, id);
-        }
-        _cleanup_close_ int fd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        /* Dot-named: never a container id, skipped by `husk list`. */
+        snprintf(tmp, sizeof tmp, ".creating.%d", (int) getpid());
+        /* One there is a killed husk's that had our pid: no live process can own it. */
+        if (mkdirat(rootfd, tmp, 0700) < 0 &&
+            (errno != EEXIST || rm_rf_at(rootfd, tmp) < 0 || mkdirat(rootfd, tmp, 0700) < 0))
+                return error_set(err, errno, "create state directory '%s/%s'", root, tmp);
+        _cleanup_close_ int fd = openat(rootfd, tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0)
-                return error_set(err, errno, "open state directory '%s/%s'", root, id);
-        r = lock_dir(fd, id, err);
-        if (r < 0)
+                r = error_set(err, errno, "open state directory '%s/%s'", root, tmp);
+        else
+                r = lock_dir(fd, id, err);
+        if (r >= 0 && renameat2(rootfd, tmp, rootfd, id, RENAME_NOREPLACE) < 0) {
+                if (errno == EEXIST)
+                        r = error_set_reason(err, EEXIST, "container '%s' already exists", id);
+                else
+                        r = error_set(err, errno, "create state directory '%s/%s'", root, id);
+        }
+        if (r < 0) {
+                (void) unlinkat(rootfd, tmp,
+                                AT_REMOVEDIR); /* ours, empty; the error above is what matters */
                 return r;
+        }
         return TAKE_FD(fd);
 }
 

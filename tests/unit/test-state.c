@@ -4,16 +4,13 @@
  * with real processes: state_dir_create claims an id once (EEXIST "already
  * exists" the second time) and returns it locked; state_dir_open reports a
  * missing container, locks only when asked (waiting for the holder) and
- * does not follow a planted symlink; state_dir_remove removes everything, and only the directory its fd names;
- * state_write and state_read round-trip state.json.  state_status follows
- * the rules above it in state.h: pid 0 is creating while another process
- * holds the lock and stopped otherwise (or when we hold it ourselves); a
- * live pid with its own start time is created with exec.fifo and running
- * without (no cgroup record: never paused; the paused case needs a cgroup
- * and is not covered here); a pid reused (other start time), a zombie or a
- * reaped pid is stopped.  proc_start_time reads field 22 whatever the
- * process's name holds, and state_open_init gives a pidfd only for the
- * process state.json names.
+ * does not follow a planted symlink; state_dir_remove removes everything, and only the directory its fd
+ * names; state_write and state_read round-trip state.json.  state_status follows the rules above it in
+ * state.h: pid 0 is creating while another process holds the lock and stopped otherwise (or when we hold it
+ * ourselves); a live pid with its own start time is created with exec.fifo and running without (no cgroup
+ * record: never paused; the paused case needs a cgroup and is not covered here); a pid reused (other start
+ * time), a zombie or a reaped pid is stopped.  proc_start_time reads field 22 whatever the process's name
+ * holds, and state_open_init gives a pidfd only for the process state.json names.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -249,6 +246,17 @@ static void test_dir_create_twice(void **state)
         memset(&err, 0, sizeof err);
         assert_int_equal(state_dir_create(root, "twice", &err), -EEXIST);
         assert_non_null(strstr(err.msg, "already exists"));
+        /* The refused creates left nothing of their own (no temporary directory). */
+        char p[PATH_MAX];
+        snprintf(p, sizeof p, "%s/.creating.%d", root, (int) getpid());
+        assert_int_equal(access(p, F_OK), -1);
+
+        /* A temporary directory a killed husk with our pid left behind does not stand in the way. */
+        assert_int_equal(mkdir(p, 0700), 0);
+        fd = state_dir_create(root, "after-stale", &err);
+        assert_true(fd >= 0);
+        assert_int_equal(access(p, F_OK), -1);
+        close(fd);
 }
 
 static void test_dir_open(void **state)
