@@ -8,8 +8,8 @@
 #   check-integration  bats tests in tests/integration (root)
 #   demo               install missing packages, build, run a container from busybox
 #   bench              husk beside runc and crun (tests/bench)
-#   man                man/*.8.md -> man/*.8 with go-md2man
-#   install            $(DESTDIR)$(BINDIR)/husk and $(DESTDIR)$(MANDIR)/man8/
+#   man                man/*.8.md and man/*.5.md -> roff with go-md2man
+#   install            $(DESTDIR)$(BINDIR)/husk, $(DESTDIR)$(MANDIR)/man8/ and man5/
 #   lint               clang-format --dry-run, banned functions, headers compile alone
 #   deps               install the Debian packages the build and tests need (root)
 #   clean
@@ -55,8 +55,10 @@ CMD_SRC := $(wildcard cmd/*.c)
 CMD_OBJ := $(CMD_SRC:.c=.o)
 UNIT_SRC := $(wildcard tests/unit/test-*.c)
 UNIT_BIN := $(UNIT_SRC:.c=)
-MAN_SRC := $(wildcard man/*.8.md)
+MAN_SRC := $(wildcard man/*.8.md man/*.5.md)
 MAN_OUT := $(MAN_SRC:.md=)
+MAN8 := $(filter %.8,$(MAN_OUT))
+MAN5 := $(filter %.5,$(MAN_OUT))
 PAYLOAD := tests/payload/payload
 RECVTTY := tests/payload/recvtty
 LISTENER := tests/payload/seccomp-listener
@@ -96,6 +98,10 @@ $(LISTENER): tests/payload/seccomp-listener.c
 man: $(if $(shell command -v go-md2man),$(MAN_OUT))
 
 man/%.8: man/%.8.md
+	@$(if $(Q),echo "  MAN   $@")
+	$(Q)go-md2man -in $< -out $@
+
+man/%.5: man/%.5.md
 	@$(if $(Q),echo "  MAN   $@")
 	$(Q)go-md2man -in $< -out $@
 
@@ -145,7 +151,8 @@ bench: deps
 
 install: all
 	install -D -m 0755 husk $(DESTDIR)$(BINDIR)/husk
-	$(if $(MAN_OUT),install -d $(DESTDIR)$(MANDIR)/man8 && install -m 0644 $(wildcard $(MAN_OUT)) $(DESTDIR)$(MANDIR)/man8/)
+	$(if $(wildcard $(MAN8)),install -d $(DESTDIR)$(MANDIR)/man8 && install -m 0644 $(wildcard $(MAN8)) $(DESTDIR)$(MANDIR)/man8/)
+	$(if $(wildcard $(MAN5)),install -d $(DESTDIR)$(MANDIR)/man5 && install -m 0644 $(wildcard $(MAN5)) $(DESTDIR)$(MANDIR)/man5/)
 
 lint:
 	$(Q)clang-format --dry-run --Werror $(LIB_SRC) $(CMD_SRC) $(wildcard */*.h */*/*.h)
