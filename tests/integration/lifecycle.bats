@@ -18,6 +18,17 @@ status_of() {
 	husk_raw state "$1" | jq -r .status
 }
 
+# assert_newer_container_whole : the container now called $ID is created, with its state,
+# its live init and its cgroup; then it is deleted and nothing is left.
+assert_newer_container_whole() {
+	testcontainer "$ID" created
+	pid=$(husk_raw state "$ID" | jq .pid)
+	kill -0 "$pid"
+	grep -q ":$CGROUP_PATH\$" "/proc/$pid/cgroup"
+	husk_raw delete --force "$ID"
+	assert_no_leftovers
+}
+
 # release [EXIT] : lets the waiting workload go on and exit with EXIT.
 release() {
 	echo "${1:-0}" >"$ROOTFS/ctl"
@@ -373,13 +384,7 @@ release() {
 	husk_raw delete --force "$ID"
 	husk_raw create "$ID"
 	wait "$slow"
-	# The newer container is whole: its state, its init, its cgroup.
-	testcontainer "$ID" created
-	pid=$(husk_raw state "$ID" | jq .pid)
-	kill -0 "$pid"
-	grep -q ":$CGROUP_PATH\$" "/proc/$pid/cgroup"
-	husk_raw delete --force "$ID"
-	assert_no_leftovers
+	assert_newer_container_whole
 }
 
 @test "a run whose container was deleted by another husk meanwhile leaves the newer container of its id alone" {
@@ -391,13 +396,7 @@ release() {
 	husk_raw create "$ID"
 	kill -CONT "$BG_PID"
 	wait_bg
-	# The newer container is whole: its state, its init, its cgroup.
-	testcontainer "$ID" created
-	pid=$(husk_raw state "$ID" | jq .pid)
-	kill -0 "$pid"
-	grep -q ":$CGROUP_PATH\$" "/proc/$pid/cgroup"
-	husk_raw delete --force "$ID"
-	assert_no_leftovers
+	assert_newer_container_whole
 }
 
 @test "--log with --log-format json carries the real cause of a failed create; --debug adds the steps" {
