@@ -22,6 +22,7 @@
 struct spec_ctx {
         const char *name; /* "config.json", first word of every message */
         struct error_info *err;
+        bool quoted; /* the text was read again through spec_quote_big_integers() */
 };
 
 /* Room for the longest JSON path we print ("linux.resources.blockIO.…[12].major"). */

@@ -79,17 +79,40 @@ int spec_fail_enum(struct spec_ctx *c, const char *path, const char *value, cons
         return spec_fail(c, path, "'%s' is not %s (%s)", value, what, list);
 }
 
-/* A string produced by spec_quote_big_integers() is a number, not a string. */
-static bool is_big_integer(json_t *v)
+/* true when the digits in s[0..len) make a number above INT64_MAX but within UINT64_MAX. */
+static bool above_int64(const char *s, size_t len)
 {
-        return json_is_string(v) && strncmp(json_string_value(v), SPEC_U64_MARK, strlen(SPEC_U64_MARK)) == 0;
+        static const char i64max[] = "9223372036854775807", u64max[] = "18446744073709551615";
+
+        if (len < 19 || len > 20)
+                return false;
+        if (len == 19)
+                return strncmp(s, i64max, len) > 0;
+        return strncmp(s, u64max, len) <= 0;
+}
+
+/*
+ * A string produced by spec_quote_big_integers() is a number, not a string.  The mark is text a
+ * config can hold too ("\u0001u64:x"): it counts only in a text that was quoted, and only
+ * on what the quoting makes, the digits of a number above INT64_MAX.
+ */
+static bool is_big_integer(const struct spec_ctx *c, json_t *v)
+{
+        const char *s = json_string_value(v);
+        size_t n;
+
+        if (!c->quoted || !s || strncmp(s, SPEC_U64_MARK, strlen(SPEC_U64_MARK)) != 0)
+                return false;
+        s += strlen(SPEC_U64_MARK);
+        n = strlen(s);
+        return strspn(s, "0123456789") == n && above_int64(s, n);
 }
 
 static int spec_string_value(struct spec_ctx *c, json_t *v, const char *path, char **ret)
 {
         char *s;
 
-        if (!json_is_string(v) || is_big_integer(v))
+        if (!json_is_string(v) || is_big_integer(c, v))
                 return spec_fail(c, path, "must be a string");
         s = strdup(json_string_value(v));
         if (!s)
@@ -103,7 +126,7 @@ static int spec_int_value(struct spec_ctx *c, json_t *v, const char *path, int64
 {
         json_int_t n;
 
-        if (is_big_integer(v))
+        if (is_big_integer(c, v))
                 return spec_fail(c, path, "%s is out of range (%" PRId64 " to %" PRId64 ")",
                                  json_string_value(v) + strlen(SPEC_U64_MARK), min, max);
         if (!json_is_integer(v))
@@ -120,7 +143,7 @@ int spec_uint_value(struct spec_ctx *c, json_t *v, const char *path, uint64_t ma
 {
         uint64_t n;
 
-        if (is_big_integer(v)) {
+        if (is_big_integer(c, v)) {
                 const char *digits = json_string_value(v) + strlen(SPEC_U64_MARK);
 
                 errno = 0;
@@ -371,18 +394,6 @@ int spec_check_names(struct spec_ctx *c, char **strv, const char *parent, const 
                 if (spec_lookup(table, strv[i]) < 0)
                         return spec_fail_enum(c, spec_path_index(path, parent, i), strv[i], what, table);
         return 0;
-}
-
-/* true when the digits in s[0..len) make a number above INT64_MAX but within UINT64_MAX. */
-static bool above_int64(const char *s, size_t len)
-{
-        static const char i64max[] = "9223372036854775807", u64max[] = "18446744073709551615";
-
-        if (len < 19 || len > 20)
-                return false;
-        if (len == 19)
-                return strncmp(s, i64max, len) > 0;
-        return strncmp(s, u64max, len) <= 0;
 }
 
 char *spec_quote_big_integers(const char *json)

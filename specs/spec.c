@@ -279,6 +279,7 @@ static int load_json(struct spec_ctx *c, const char *text, json_t **ret)
                  * off only on a line that holds such a number.
                  */
                 top = json_loads(quoted, 0, &jerr);
+                c->quoted = true;
         }
         if (!top)
                 return error_set_reason(c->err, EINVAL, "%s: line %d, column %d: %s", c->name, jerr.line,

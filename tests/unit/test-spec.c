@@ -449,6 +449,39 @@ static void test_big_integers(void **state)
                 "config.json: process.oomScoreAdj: 18446744073709551615 is out of range (-1000 to 1000)");
 }
 
+/*
+ * The mark spec_quote_big_integers() puts on a number is a string a config can hold too
+ * ("\u0001u64:..."): written as a string, it is a string, never a number.
+ */
+static void test_big_integer_mark_forged(void **state)
+{
+        static const char head[] = "{\"ociVersion\": \"1.0.0\", \"root\": {\"path\": \"r\"},"
+                                   " \"process\": {\"args\": [\"a\"], \"cwd\": \"/\", \"user\": ";
+        static const char *const users[] = {
+                "{\"uid\": \"\\u0001u64:x\", \"gid\": 0}}}",
+                "{\"uid\": 0, \"gid\": \"\\u0001u64:\"}}}",
+                "{\"uid\": \"\\u0001u64:18446744073709551615\", \"gid\": 0}}}",
+                /* with a real big number elsewhere, so the text is quoted */
+                "{\"uid\": \"\\u0001u64: 7\", \"gid\": 0}, \"x\": 18446744073709551615}}",
+        };
+        char text[512];
+        struct spec *s;
+
+        (void) state;
+        for (size_t i = 0; i < sizeof users / sizeof users[0]; i++) {
+                snprintf(text, sizeof text, "%s%s", head, users[i]);
+                expect_error(text, "config.json",
+                             strstr(users[i], "\"gid\": \"")
+                                     ? "config.json: process.user.gid: must be an integer"
+                                     : "config.json: process.user.uid: must be an integer");
+        }
+        snprintf(text, sizeof text, "%s%s", head,
+                 "{\"uid\": 0, \"gid\": 0}}, \"annotations\": {\"a\": \"\\u0001u64:5\"}}");
+        s = parse_ok(text);
+        assert_string_equal(spec_annotation(s, "a"), "\001u64:5");
+        spec_free(s);
+}
+
 /* JSON null stands for "absent", as in Go's encoding/json. */
 static void test_null_is_absent(void **state)
 {
@@ -677,12 +710,12 @@ static size_t add_fixture_tests(struct CMUnitTest *tests, size_t n, size_t max, 
 int main(void)
 {
         static const struct CMUnitTest fixed[] = {
-                cmocka_unit_test(test_namespace_names),  cmocka_unit_test(test_load_missing_file),
-                cmocka_unit_test(test_load_names_file),  cmocka_unit_test(test_syntax_errors),
-                cmocka_unit_test(test_big_integers),     cmocka_unit_test(test_null_is_absent),
-                cmocka_unit_test(test_semver),           cmocka_unit_test(test_process_json),
-                cmocka_unit_test(test_template_default), cmocka_unit_test(test_template_rootless),
-                cmocka_unit_test(test_features),
+                cmocka_unit_test(test_namespace_names),   cmocka_unit_test(test_load_missing_file),
+                cmocka_unit_test(test_load_names_file),   cmocka_unit_test(test_syntax_errors),
+                cmocka_unit_test(test_big_integers),      cmocka_unit_test(test_big_integer_mark_forged),
+                cmocka_unit_test(test_null_is_absent),    cmocka_unit_test(test_semver),
+                cmocka_unit_test(test_process_json),      cmocka_unit_test(test_template_default),
+                cmocka_unit_test(test_template_rootless), cmocka_unit_test(test_features),
         };
         size_t n = sizeof fixed / sizeof fixed[0], max = n + 1024;
         struct CMUnitTest *tests = calloc(max, sizeof *tests);
