@@ -37,7 +37,10 @@
 #define F_SEAL_FUTURE_WRITE 0x0010
 #endif
 
-#define SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
+#define SEALS_BASE (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW)
+#define SEALS (SEALS_BASE | F_SEAL_WRITE)
+/* No write() and no new writable mapping: as safe here, since nobody maps our copy. */
+#define SEALS_FUTURE (SEALS_BASE | F_SEAL_FUTURE_WRITE)
 
 extern char **environ;
 
@@ -46,7 +49,7 @@ static bool selfexe_is_protected(int fd)
         struct statvfs sv;
         int seals = fcntl(fd, F_GET_SEALS);
 
-        if (seals >= 0 && (seals & SEALS) == SEALS)
+        if (seals >= 0 && ((seals & SEALS) == SEALS || (seals & SEALS_FUTURE) == SEALS_FUTURE))
                 return true;
         return fstatvfs(fd, &sv) == 0 && (sv.f_flag & ST_RDONLY);
 }
@@ -71,8 +74,21 @@ static int sealed_copy(int src, struct error_info *err)
                         return error_set(err, n < 0 ? errno : EIO,
                                          "protect the husk binary: copy it into a memfd");
         }
-        if (fcntl(fd, F_ADD_SEALS, SEALS) < 0)
-                return error_set(err, errno, "protect the husk binary: seal its copy");
+        /*
+         * F_SEAL_WRITE waits for extra references to the pages to go and gives up with EBUSY;
+         * pages just written can still sit in a per-CPU LRU batch.  Try again, then seal
+         * against future writes only, which does not wait.
+         */
+        for (int i = 0; fcntl(fd, F_ADD_SEALS, SEALS) < 0; i++) {
+                if (errno != EBUSY)
+                        return error_set(err, errno, "protect the husk binary: seal its copy");
+                if (i == 3) {
+                        if (fcntl(fd, F_ADD_SEALS, SEALS_FUTURE) < 0)
+                                return error_set(err, errno, "protect the husk binary: seal its copy");
+                        break;
+                }
+                (void) usleep(1000);
+        }
         return TAKE_FD(fd);
 }
 
