@@ -136,7 +136,7 @@ int rootfs_mount_cgroup_v1(int rootfd, const char *dest, unsigned long flags, st
 
         _cleanup_close_ int fd = root_mkdir_p(rootfd, dest, 0755);
         if (fd < 0)
-                return error_set(err, -fd, "create '%s' in the rootfs", dest);
+                return rootfs_dest_error(rootfd, dest, fd, err);
         if (mount("tmpfs", fd_path(fd, p, sizeof p), "tmpfs", flags & ~MS_RDONLY, "mode=755") < 0)
                 return error_set(err, errno, "mount tmpfs on '%s'", dest);
         /* Ours from here: the tmpfs just made, not the rootfs. */

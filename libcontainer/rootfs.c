@@ -43,6 +43,41 @@
 
 /* ---- the mounts of config.json ------------------------------------------ */
 
+/*
+ * Why dest could not be made in the rootfs, said plainly when the image has a symlink on
+ * the way whose target does not exist (it is followed inside the rootfs only, and husk does
+ * not make what a symlink of the image points to).  Returns r.
+ */
+int rootfs_dest_error(int rootfd, const char *dest, int r, struct error_info *err)
+{
+        char prefix[PATH_MAX], target[PATH_MAX];
+
+        if (r != -ENOENT || strlen(dest) >= sizeof prefix)
+                return error_set(err, -r, "create '%s' in the rootfs", dest);
+        for (const char *p = dest; *p;) {
+                p += strspn(p, "/");
+                p += strcspn(p, "/");
+                snprintf(prefix, sizeof prefix, "%.*s", (int) (p - dest), dest);
+                _cleanup_close_ int link = root_open(rootfd, prefix, O_PATH | O_NOFOLLOW);
+                struct stat st;
+                if (link < 0 || fstat(link, &st) < 0)
+                        break;
+                if (!S_ISLNK(st.st_mode))
+                        continue;
+                _cleanup_close_ int to = root_open(rootfd, prefix, O_PATH);
+                if (to != -ENOENT)
+                        continue;
+                ssize_t n = readlinkat(link, "", target, sizeof target - 1);
+                target[n < 0 ? 0 : n] = '\0';
+                return error_set_reason(err, ENOENT,
+                                        "'%s' is a symlink in the rootfs to '%s', which does not exist "
+                                        "there (symlinks of the image are followed inside the rootfs, "
+                                        "and what they point to is not created)",
+                                        prefix, target);
+        }
+        return error_set(err, -r, "create '%s' in the rootfs", dest);
+}
+
 /* Where a bind mount goes: a directory or a file, as its source is. */
 static int bind_target(int rootfd, const char *dest, bool dir)
 {
@@ -61,7 +96,7 @@ static int mount_bind(int rootfd, int bundlefd, const struct spec_mount *m, int 
                 return error_set(err, errno, "bind source '%s'", source);
         _cleanup_close_ int fd = bind_target(rootfd, m->destination, S_ISDIR(st.st_mode));
         if (fd < 0)
-                return error_set(err, -fd, "create '%s' in the rootfs", m->destination);
+                return rootfs_dest_error(rootfd, m->destination, fd, err);
         /* An idmapped tree was made by the parent (it needs the host's privileges). */
         r = tree >= 0 ? mount_attach_tree(tree, fd, mo, false)
                       : mount_bind_onto(bundlefd, source, fd, mo, false);
@@ -167,7 +202,7 @@ static int mount_one(const struct rootfs_ctx *rc, int rootfd, int bundlefd, size
                         type = "cgroup2";
                 _cleanup_close_ int fd = root_mkdir_p(rootfd, m->destination, 0755);
                 if (fd < 0)
-                        return error_set(err, -fd, "create '%s' in the rootfs", m->destination);
+                        return rootfs_dest_error(rootfd, m->destination, fd, err);
                 if (mo->tmpcopyup) {
                         /* What the tmpfs will hide, held open to be copied into it. */
                         below = root_open(rootfd, m->destination, O_RDONLY | O_DIRECTORY);

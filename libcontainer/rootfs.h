@@ -143,6 +143,9 @@ int mount_bind_onto(int srcdirfd, const char *source, int targetfd, const struct
  * A "cgroup" mount on a host with v1 hierarchies: a tmpfs at dest in the root at rootfd, one
  * directory per hierarchy the init is in, each showing the container's own cgroup.
  */
+/* err for a mount destination that could not be made (r: -errno), naming a dangling symlink. */
+int rootfs_dest_error(int rootfd, const char *dest, int r, struct error_info *err);
+
 int rootfs_mount_cgroup_v1(int rootfd, const char *dest, unsigned long flags, struct error_info *err);
 
 /*
