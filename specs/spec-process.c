@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* config.json's "process" (config.md, config-linux.md), also exec's process.json. */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -86,6 +87,10 @@ static int parse_gids(struct spec_ctx *c, json_t *user, const char *path, struct
         if (r <= 0)
                 return r;
         spec_path_key(p, path, "additionalGids");
+        /* setgroups(2) takes at most NGROUPS_MAX; more would be cut short without a word. */
+        if (json_array_size(arr) > NGROUPS_MAX)
+                return spec_fail(c, p, "%zu entries, more than the kernel's limit of %d", json_array_size(arr),
+                                 NGROUPS_MAX);
         u->additional_gids = calloc(json_array_size(arr) + 1, sizeof(uint32_t));
         if (!u->additional_gids)
                 return spec_oom(c);

@@ -10,6 +10,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <jansson.h>
 #include <setjmp.h>
@@ -376,6 +377,25 @@ static void test_namespace_names(void **state)
         spec_free(NULL);
 }
 
+/* More additional gids than setgroups(2) takes: refused, not cut short. */
+static void test_additional_gids_bound(void **state)
+{
+        const size_t n = NGROUPS_MAX + 1;
+        char *text = malloc(n * 8 + 256);
+        size_t used;
+
+        assert_non_null(text);
+        used = (size_t) sprintf(text, "{\"ociVersion\": \"1.0.2\", \"root\": {\"path\": \"rootfs\"}, "
+                                      "\"process\": {\"cwd\": \"/\", \"args\": [\"sh\"], "
+                                      "\"user\": {\"uid\": 0, \"gid\": 0, \"additionalGids\": [");
+        for (size_t i = 0; i < n; i++)
+                used += (size_t) sprintf(text + used, "%s%zu", i ? "," : "", i % 1000);
+        sprintf(text + used, "]}}}");
+        expect_error(text, "config.json",
+                     "config.json: process.user.additionalGids: 65537 entries, more than the kernel's limit of 65536");
+        free(text);
+}
+
 static void test_load_missing_file(void **state)
 {
         struct error_info err = {0};
@@ -711,6 +731,7 @@ int main(void)
 {
         static const struct CMUnitTest fixed[] = {
                 cmocka_unit_test(test_namespace_names),   cmocka_unit_test(test_load_missing_file),
+                cmocka_unit_test(test_additional_gids_bound),
                 cmocka_unit_test(test_load_names_file),   cmocka_unit_test(test_syntax_errors),
                 cmocka_unit_test(test_big_integers),      cmocka_unit_test(test_big_integer_mark_forged),
                 cmocka_unit_test(test_null_is_absent),    cmocka_unit_test(test_semver),
