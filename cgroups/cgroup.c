@@ -166,14 +166,39 @@ static int hierarchy_mkdir(struct cgroup_hierarchy *h, bool *ret_existed, struct
         return 0;
 }
 
+/*
+ * Marks in h->created the components of the path that do not exist yet: what a create may
+ * make, recorded before it makes it.  From the leaf up, stopping at the first that exists
+ * (usually the leaf's parent: one fstatat).
+ */
+static int hierarchy_probe(struct cgroup_hierarchy *h, struct error_info *err)
+{
+        size_t n = strlen(h->created);
+        struct stat st;
+
+        h->mount_fd = cgroup_open_mountpoint(h->mountpoint);
+        if (h->mount_fd < 0)
+                return error_set(err, -h->mount_fd, "open cgroup mount '%s'", h->mountpoint);
+        for (size_t k = n; k >= 1; k--) {
+                _cleanup_free_ char *p = path_prefix(h->path, k);
+                if (!p)
+                        return -ENOMEM;
+                if (fstatat(h->mount_fd, p, &st, AT_SYMLINK_NOFOLLOW) == 0)
+                        break;
+                if (errno != ENOENT)
+                        return error_set(err, errno, "look up cgroup '%s/%s'", h->mountpoint, p);
+                h->created[k - 1] = '1';
+        }
+        return 0;
+}
+
 static int hierarchy_create(struct cgroup_hierarchy *h, struct error_info *err)
 {
         bool existed = false;
         int r;
 
-        h->mount_fd = cgroup_open_mountpoint(h->mountpoint);
-        if (h->mount_fd < 0)
-                return error_set(err, -h->mount_fd, "open cgroup mount '%s'", h->mountpoint);
+        /* From here the marks say what this call made, not what it may make. */
+        memset(h->created, '0', strlen(h->created));
         r = hierarchy_mkdir(h, &existed, err);
         if (r < 0)
                 return r;
@@ -358,8 +383,8 @@ int cgroup_systemd_path(const char *cgroups_path, const char *id, char **ret, st
         return *ret ? 0 : -ENOMEM;
 }
 
-int cgroup_create(const char *cgroups_path, const char *id, bool systemd, struct cgroup **ret,
-                  struct error_info *err)
+int cgroup_plan(const char *cgroups_path, const char *id, bool systemd, struct cgroup **ret,
+                struct error_info *err)
 {
         _cleanup_(cgroup_mounts_done) struct cgroup_mounts ms = {0};
         _cleanup_(cgroup_freep) struct cgroup *cg = NULL;
@@ -399,18 +424,43 @@ int cgroup_create(const char *cgroups_path, const char *id, bool systemd, struct
                 r = hierarchy_plan(&cg->h[i], &ms.m[i], ms.mode, cgroups_path, id, self, err);
                 if (r < 0)
                         return r;
+                r = hierarchy_probe(&cg->h[i], err);
+                if (r < 0)
+                        return r;
         }
         cg->display = display_path(ms.m[0].root, cg->h[0].path);
         if (!cg->display)
                 return -ENOMEM;
+        *ret = TAKE_PTR(cg);
+        return 0;
+}
 
+int cgroup_make(struct cgroup *cg, struct error_info *err)
+{
         for (size_t i = 0; i < cg->n; i++) {
-                r = hierarchy_create(&cg->h[i], err);
+                int r = hierarchy_create(&cg->h[i], err);
                 if (r < 0) {
+                        /* What this call made; the marks of the hierarchies not reached are cleared. */
+                        for (size_t j = i + 1; j < cg->n; j++)
+                                memset(cg->h[j].created, '0', strlen(cg->h[j].created));
                         (void) cgroup_destroy(cg, NULL); /* err keeps the first failure */
                         return r;
                 }
         }
+        return 0;
+}
+
+int cgroup_create(const char *cgroups_path, const char *id, bool systemd, struct cgroup **ret,
+                  struct error_info *err)
+{
+        _cleanup_(cgroup_freep) struct cgroup *cg = NULL;
+        int r = cgroup_plan(cgroups_path, id, systemd, &cg, err);
+
+        if (r < 0)
+                return r;
+        r = cgroup_make(cg, err);
+        if (r < 0)
+                return r;
         *ret = TAKE_PTR(cg);
         return 0;
 }

@@ -64,6 +64,18 @@ int cgroup_create(const char *cgroups_path, const char *id, bool systemd, struct
                   struct error_info *err);
 
 /*
+ * cgroup_create() in two halves, so that what a create makes is recorded before it is made:
+ * cgroup_plan() resolves the path in every hierarchy and marks the components that do not
+ * exist yet (cgroup_serialize() then gives a record from which cgroup_destroy() in another
+ * husk removes what a create killed half-way may have made, and nothing that was there
+ * before); cgroup_make() makes them, its marks then saying what it really made.  A planned
+ * cgroup that is never made is only freed (cgroup_free()), not destroyed.
+ */
+int cgroup_plan(const char *cgroups_path, const char *id, bool systemd, struct cgroup **ret,
+                struct error_info *err);
+int cgroup_make(struct cgroup *cg, struct error_info *err);
+
+/*
  * "slice:prefix:name" → the path systemd gives that unit: the slice expanded as systemd nests
  * slices ("a-b.slice" → /a.slice/a-b.slice; "" → system.slice; "-.slice" → the root), then
  * "prefix-name.scope", or the name itself when it is a slice.  NULL or "" → system.slice and

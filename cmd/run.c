@@ -11,7 +11,10 @@ int cmd_run(int argc, char **argv, const struct global_opts *g)
 
         if (cmd_parse_create("run", argc, argv, true, &o))
                 return 1;
-        if (container_run(&o, &status, &err) < 0)
-                return cmd_fail(&err);
+        if (container_run(&o, &status, &err) < 0) {
+                int r = cmd_fail(&err);
+                /* Ran, but not removed: a failing workload's own status is not masked. */
+                return status > 0 ? status : r;
+        }
         return status;
 }

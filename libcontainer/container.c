@@ -23,6 +23,7 @@
 
 #include "base/cleanup.h"
 #include "base/fs.h"
+#include "base/interrupt.h"
 #include "base/log.h"
 #include "bundle.h"
 #include "cgroups/cgroup.h"
@@ -98,11 +99,13 @@ static bool reclaim(struct container *c)
 /*
  * Undoes a create (or ends a run): the init killed and reaped, its cgroup and
  * state dir removed; the poststop hooks run once an init was made (the spec
- * goes on to the delete step after a failed create).
+ * goes on to the delete step after a failed create).  Goes on after a failure;
+ * returns 0 or the first -errno with err set (NULL: failures are warnings).
  */
-static void run_rollback(struct container *c, bool claimed, bool spawned)
+static int run_rollback(struct container *c, bool spawned, struct error_info *err)
 {
-        struct error_info ignored;
+        struct error_info e;
+        int r, ret = 0;
 
         if (c->pid > 0) {
                 (void) kill(c->pid, SIGKILL);
@@ -110,12 +113,15 @@ static void run_rollback(struct container *c, bool claimed, bool spawned)
         }
         if (c->stage_pid > 0 && c->stage_pid != c->pid)
                 (void) waitpid(c->stage_pid, NULL, 0);
-        if (claimed && c->state_dirfd < 0 && !reclaim(c))
-                return;
+        if (c->claimed && c->state_dirfd < 0 && !reclaim(c))
+                return 0;
         if (c->cgroup) {
                 kill_leftovers(c->cgroup);
-                if (cgroup_destroy(c->cgroup, &ignored) < 0)
-                        log_warn("%s, ignoring", ignored.msg);
+                r = cgroup_destroy(c->cgroup, &e);
+                if (r < 0 && !err)
+                        log_warn("%s, ignoring", e.msg);
+                else if (r < 0 && ret == 0)
+                        ret = r, *err = e;
         }
         if (spawned && c->spec && hooks_any(&c->spec->hooks, SPEC_HOOK_POSTSTOP)) {
                 struct spec_state st = container_record(c);
@@ -123,8 +129,14 @@ static void run_rollback(struct container *c, bool claimed, bool spawned)
                 if (state)
                         hooks_run_warn(&c->spec->hooks, SPEC_HOOK_POSTSTOP, state);
         }
-        if (claimed && state_dir_remove(c->opts->root, c->opts->id, c->state_dirfd, &ignored) < 0)
-                log_warn("%s, ignoring", ignored.msg);
+        if (c->claimed) {
+                r = state_dir_remove(c->opts->root, c->opts->id, c->state_dirfd, &e);
+                if (r < 0 && !err)
+                        log_warn("%s, ignoring", e.msg);
+                else if (r < 0 && ret == 0)
+                        ret = r, *err = e;
+        }
+        return ret;
 }
 
 /* ---- the steps of create ------------------------------------------------------------------ */
@@ -152,7 +164,7 @@ static int load(struct container *c, struct error_info *err)
 }
 
 /* The state dir (ours to remove on failure from here), the console socket, /proc. */
-static int claim(struct container *c, bool *ret_claimed, struct error_info *err)
+static int claim(struct container *c, struct error_info *err)
 {
         const struct container_opts *o = c->opts;
         char created[64];
@@ -161,7 +173,7 @@ static int claim(struct container *c, bool *ret_claimed, struct error_info *err)
         r = c->state_dirfd = state_dir_create(o->root, o->id, err);
         if (r < 0)
                 return r;
-        *ret_claimed = true;
+        c->claimed = true;
         /* Which directory is ours, should `run` have to find it again (reclaim). */
         struct stat st;
         if (fstat(c->state_dirfd, &st) < 0)
@@ -200,6 +212,40 @@ static int write_state(struct container *c, struct error_info *err)
         return state_write(c->state_dirfd, &st, err);
 }
 
+/* Where the cgroup goes in every hierarchy, and which of its directories are still missing. */
+static int plan_cgroup(struct container *c, struct error_info *err)
+{
+        return cgroup_plan(c->spec->linux ? c->spec->linux->cgroups_path : NULL, c->opts->id,
+                           c->opts->systemd_cgroup, &c->cgroup, err);
+}
+
+/* The cgroup recorded before it is made: a husk killed from here on leaves what `delete --force` undoes. */
+static int record_plan(struct container *c, struct error_info *err)
+{
+        int r = write_state(c, err);
+
+        if (r < 0) {
+                cgroup_free(c->cgroup); /* planned only: nothing to remove */
+                c->cgroup = NULL;
+        }
+        return r;
+}
+
+static int make_cgroup(struct container *c, struct error_info *err)
+{
+        return cgroup_make(c->cgroup, err);
+}
+
+/* The config as it is now, for the later hooks and exec; exec.fifo, for start. */
+static int keep_config(struct container *c, struct error_info *err)
+{
+        int r = state_keep_config(c->state_dirfd, c->bundle, err);
+        if (r < 0)
+                return r;
+        r = c->fifo_fd = state_fifo_make(c->state_dirfd, err);
+        return r < 0 ? r : 0;
+}
+
 /* Limits are set before the init is born into the cgroup (placement comes with clone3). */
 static int apply_resources(struct container *c, struct error_info *err)
 {
@@ -229,6 +275,34 @@ static int prepare_rootfs(struct container *c, struct error_info *err)
         return rootfs_prepare(c->spec, &where, &c->mounts, err);
 }
 
+/* The namespaces to make and the ones to join (opened now, by path). */
+static int plan_namespaces(struct container *c, struct error_info *err)
+{
+        return ns_plan_make(c->spec->linux, &c->ns, err);
+}
+
+/*
+ * Last chance to be interrupted: `run` in the foreground blocks every signal from here, to
+ * forward them to the init once it runs (the init unblocks them before its execve).
+ */
+static int hold_signals(struct container *c, struct error_info *err)
+{
+        sigset_t all;
+
+        if (c->foreground) {
+                sigfillset(&all);
+                sigprocmask(SIG_BLOCK, &all, NULL);
+        }
+        return interrupt_check(err, "before the container was created");
+}
+
+/* The init attached its copies: ours would only keep the overlay's superblock alive. */
+static int release_mounts(struct container *c, struct error_info *err)
+{
+        mount_plan_release(&c->mounts);
+        return 0;
+}
+
 /* The pty master from the init goes to --console-socket; nothing of it stays with us. */
 static int hand_console(struct container *c, struct error_info *err)
 {
@@ -256,58 +330,44 @@ static int record_state(struct container *c, struct error_info *err)
         return 0;
 }
 
-/*
- * The create operation, up to the init blocked on exec.fifo.  The state dir
- * stays locked (c->state_dirfd) for the caller.  *ret_claimed says whether the
- * state dir is ours to remove on failure.
- */
-static int do_create(struct container *c, bool *ret_claimed, struct error_info *err)
-{
-        int r;
+typedef int create_step(struct container *c, struct error_info *err);
 
-        r = load(c, err);
-        if (r < 0)
-                return r;
-        r = claim(c, ret_claimed, err);
-        if (r < 0)
-                return r;
-        r = cgroup_create(c->spec->linux ? c->spec->linux->cgroups_path : NULL, c->opts->id,
-                          c->opts->systemd_cgroup, &c->cgroup, err);
-        if (r < 0)
-                return r;
-        /* From here a husk killed half-way leaves a state.json that `delete --force` can undo. */
-        r = write_state(c, err);
-        if (r < 0)
-                return r;
-        r = state_keep_config(c->state_dirfd, c->bundle, err);
-        if (r < 0)
-                return r;
-        r = c->fifo_fd = state_fifo_make(c->state_dirfd, err);
-        if (r < 0)
-                return r;
-        r = apply_resources(c, err);
-        if (r < 0)
-                return r;
-        r = prepare_rootfs(c, err);
-        if (r < 0)
-                return r;
-        r = ns_plan_make(c->spec->linux, &c->ns, err);
-        if (r < 0)
-                return r;
-        r = spawn_init(c, err); /* sync 1, hooks, the terminal, sync 2 */
-        if (r < 0)
-                return r;
-        /* The init attached its copies: ours would only keep the overlay's superblock alive. */
-        mount_plan_release(&c->mounts);
-        r = hand_console(c, err);
-        if (r < 0)
-                return r;
-        r = record_state(c, err);
-        if (r < 0)
-                return r;
-        r = spawn_release(c, err); /* sync 3 */
-        if (r < 0)
-                return r;
+/* The create operation, in order, up to the init blocked on exec.fifo. */
+static create_step *const create_steps[] = {
+        load,  /* every check that needs nothing made */
+        claim, /* ROOT/ID, locked; c->claimed */
+        plan_cgroup,
+        record_plan, /* the first state.json */
+        make_cgroup,
+        keep_config, /* and exec.fifo */
+        apply_resources,
+        prepare_rootfs,
+        plan_namespaces,
+        hold_signals,
+        spawn_init, /* sync 1, hooks, the terminal, sync 2 */
+        release_mounts,
+        hand_console,
+        record_state,  /* state.json with the init's pid; --pid-file */
+        spawn_release, /* sync 3 */
+};
+
+/*
+ * Runs the steps; a caught SIGINT, SIGTERM, SIGHUP or SIGQUIT ends it between two (or
+ * interrupts a step that blocks).  The state dir stays locked (c->state_dirfd) for the
+ * caller; c->claimed says whether it is ours to remove on failure.
+ */
+static int do_create(struct container *c, struct error_info *err)
+{
+        for (size_t i = 0; i < ARRAY_SIZE(create_steps); i++) {
+                int r = interrupt_check(err, "during the create");
+                if (r == 0)
+                        r = create_steps[i](c, err);
+                if (r < 0) {
+                        if (interrupt_pending())
+                                (void) interrupt_check(err, "during the create");
+                        return r;
+                }
+        }
         log_debug("container '%s' created, pid %d", c->opts->id, (int) c->pid);
         return 0;
 }
@@ -315,7 +375,6 @@ static int do_create(struct container *c, bool *ret_claimed, struct error_info *
 int container_create(const struct container_opts *o, struct error_info *err)
 {
         struct container c;
-        bool claimed = false;
         int r;
 
         container_init(&c, o);
@@ -328,9 +387,10 @@ int container_create(const struct container_opts *o, struct error_info *err)
         sigemptyset(&pipe);
         sigaddset(&pipe, SIGPIPE);
         sigprocmask(SIG_BLOCK, &pipe, NULL);
-        r = do_create(&c, &claimed, err);
+        interrupt_catch();
+        r = do_create(&c, err);
         if (r < 0) {
-                run_rollback(&c, claimed, c.pid > 0);
+                run_rollback(&c, c.pid > 0, NULL);
                 container_release(&c);
                 return r;
         }
@@ -393,18 +453,14 @@ int container_run(const struct container_opts *o, int *ret_status, struct error_
 {
         struct container c;
         struct terminal_proxy tty = {0};
-        bool claimed = false, proxy = false;
-        sigset_t all;
+        bool proxy = false;
         int r, status = 0;
 
         container_init(&c, o);
         c.foreground = !o->detach;
-        /* Every signal waits for wait_forwarding(); the init unblocks them before execve. */
-        if (!o->detach) {
-                sigfillset(&all);
-                sigprocmask(SIG_BLOCK, &all, NULL);
-        }
-        r = do_create(&c, &claimed, err);
+        /* Interruptible until the init exists; then (hold_signals) every signal is for it. */
+        interrupt_catch();
+        r = do_create(&c, err);
         if (r < 0)
                 goto fail;
         /* The terminal stayed with us (no --console-socket): it is our stdio's. */
@@ -436,20 +492,24 @@ int container_run(const struct container_opts *o, int *ret_status, struct error_
                 terminal_proxy_end(&tty);
         if (r < 0)
                 goto fail;
+        *ret_status = status;
         if (!o->keep) {
                 /* The delete step; the init is reaped already. */
                 pid_t pid = c.pid;
                 c.pid = 0;
-                run_rollback(&c, claimed, pid > 0);
+                r = run_rollback(&c, pid > 0, err);
+                if (r < 0)
+                        (void) error_prefix(err, r,
+                                            "the container exited with status %d, but removing it failed",
+                                            status);
         }
-        *ret_status = status;
         container_release(&c);
-        return 0;
+        return r < 0 ? r : 0;
 
 fail:
         if (proxy)
                 terminal_proxy_end(&tty);
-        run_rollback(&c, claimed, c.pid > 0);
+        run_rollback(&c, c.pid > 0, NULL);
         container_release(&c);
         return r;
 }

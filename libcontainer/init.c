@@ -43,6 +43,7 @@
 #include <linux/keyctl.h>
 #include <linux/sched.h>
 
+#include "base/interrupt.h"
 #include "base/cleanup.h"
 #include "base/log.h"
 #include "filter.h"
@@ -352,6 +353,8 @@ void init_main(struct init_ctx *ctx)
         int fd = ctx->proc.sync_fd;
 
         close_inherited_fds(ctx);
+        /* husk's handlers would swallow what `husk kill` sends a created container. */
+        interrupt_reset();
         /* Modes of files we create are the config's, not our umask's. */
         umask(0);
         /* If husk dies, so does its half-made container. */

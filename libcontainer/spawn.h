@@ -27,6 +27,7 @@ struct container {
         char *rootfs;    /* absolute, real path */
         char *created;   /* RFC 3339 */
         int state_dirfd; /* ROOT/ID, locked */
+        bool claimed;    /* ROOT/ID is ours: made by this call, removed by its rollback */
         dev_t state_dev; /* ROOT/ID's identity: a later one of the same id is another container */
         ino_t state_ino;
         int procfd;  /* the host's /proc, checked to be procfs */

@@ -399,6 +399,44 @@ release() {
 	assert_newer_container_whole
 }
 
+# interrupt_during_create SIGNAL VERB : starts `husk VERB $ID`, held for 3 s at
+# its 2nd mkdirat (its first cgroup directory: a state dir and a first state.json
+# are already made), sends it SIGNAL meanwhile, and waits for it ($status,
+# $BG_ERR).
+interrupt_during_create() {
+	command -v strace >/dev/null || skip "needs strace"
+	strace -o /dev/null -e trace=mkdirat -e inject=mkdirat:delay_enter=3000000:when=2 \
+		"$HUSK" --root "$HUSK_ROOT" "$2" "$ID" </dev/null >"$BATS_TEST_TMPDIR/bg.out" 2>"$BATS_TEST_TMPDIR/bg.err" 3>&- &
+	local tracer=$! pid=""
+	track_pid "$tracer"
+	wait_for test -e "$HUSK_ROOT/$ID/state.json"
+	pid=$(pgrep -P "$tracer")
+	[ -n "$pid" ]
+	kill "-$1" "$pid"
+	status=0
+	wait "$tracer" || status=$?
+	BG_ERR=$BATS_TEST_TMPDIR/bg.err
+	cat "$BG_ERR" >&2
+}
+
+@test "create interrupted before its init exists ends at once with status 1, naming the signal, and leaves nothing" {
+	interrupt_during_create TERM create
+	[ "$status" -eq 1 ]
+	[ "$(cat "$BG_ERR")" = "husk: interrupted by SIGTERM during the create" ]
+	assert_no_leftovers
+	run husk state "$ID"
+	[ "$status" -eq 1 ]
+}
+
+@test "run interrupted before its init exists ends with status 1 and leaves nothing; the workload never starts" {
+	set_args sh -c 'echo ran > /ran'
+	interrupt_during_create INT run
+	[ "$status" -eq 1 ]
+	[ "$(cat "$BG_ERR")" = "husk: interrupted by SIGINT during the create" ]
+	[ ! -e "$ROOTFS/ran" ]
+	assert_no_leftovers
+}
+
 @test "--log with --log-format json carries the real cause of a failed create; --debug adds the steps" {
 	set_args /no/such/command
 	run --separate-stderr husk --log "$BATS_TEST_TMPDIR/log.json" --log-format json create "$ID"

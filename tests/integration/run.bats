@@ -236,6 +236,21 @@ pid_gone() {
 	assert_no_leftovers
 }
 
+@test "a run whose container cannot be removed says so and does not exit 0; a failing workload's status is kept" {
+	command -v strace >/dev/null || skip "needs strace"
+	# Every unlinkat of husk's own process fails: the cgroup and the state dir stay.
+	for code in 0 3; do
+		set_args sh -c "exit $code"
+		run --separate-stderr strace -o /dev/null -e trace=unlinkat -e inject=unlinkat:error=EIO \
+			"$HUSK" --root "$HUSK_ROOT" run "$ID"
+		[ "$status" -eq "$([ "$code" = 0 ] && echo 1 || echo 3)" ]
+		[[ "$stderr" == "husk: the container exited with status $code, but removing it failed: remove cgroup '"*"': Input/output error" ]]
+		[ -d "$HUSK_ROOT/$ID" ]
+		husk_raw delete --force "$ID"
+		assert_no_leftovers
+	done
+}
+
 @test "run -b DIR runs the bundle in DIR from any working directory" {
 	set_args payload echo from-b
 	cd /

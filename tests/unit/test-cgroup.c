@@ -463,6 +463,58 @@ static void test_leaf_in_use(void **state)
         host_free(f);
 }
 
+/*
+ * A create killed half-way: its record was written from the plan, before any mkdir, and
+ * names what may be made (the components missing at plan time); a later destroy from that
+ * record removes what was made and leaves what existed before, even when it is empty.
+ */
+static void test_plan_record_before_make(void **state)
+{
+        struct fixture *f = host_new("hybrid");
+        _cleanup_(cgroup_freep) struct cgroup *planned = NULL, *later = NULL;
+        struct error_info err = {0};
+        _cleanup_free_ char *text = NULL;
+
+        assert_int_equal(mkdir_p(at(f, "/sys/fs/cgroup/memory/shared"), 0755), 0);
+        assert_int_equal(cgroup_plan("/shared/x/abc", "abc", false, &planned, &err), 0);
+        assert_int_equal(cgroup_serialize(planned, &text), 0);
+        assert_non_null(strstr(text, "v1\t/sys/fs/cgroup/memory\tmemory\tshared/x/abc\t011\n"));
+        assert_non_null(strstr(text, "v2\t/sys/fs/cgroup/unified\t\tshared/x/abc\t111\n"));
+        /* Planning made nothing. */
+        assert_false(exists(f, "/sys/fs/cgroup/unified/shared"));
+        assert_false(exists(f, "/sys/fs/cgroup/memory/shared/x"));
+
+        /* The killed make got this far. */
+        assert_int_equal(mkdir_p(at(f, "/sys/fs/cgroup/unified/shared/x/abc"), 0755), 0);
+        assert_int_equal(mkdir_p(at(f, "/sys/fs/cgroup/memory/shared/x/abc"), 0755), 0);
+        assert_int_equal(mkdir_p(at(f, "/sys/fs/cgroup/cpu/shared/x"), 0755), 0);
+
+        assert_int_equal(cgroup_deserialize(text, &later, &err), 0);
+        assert_int_equal(cgroup_destroy(later, &err), 0);
+        assert_false(exists(f, "/sys/fs/cgroup/unified/shared"));
+        assert_false(exists(f, "/sys/fs/cgroup/cpu/shared"));
+        assert_false(exists(f, "/sys/fs/cgroup/memory/shared/x"));
+        assert_true(exists(f, "/sys/fs/cgroup/memory/shared"));
+
+        /* A plan that is made: the marks become what the make made. */
+        cgroup_free(planned);
+        planned = NULL;
+        free(text);
+        text = NULL;
+        assert_int_equal(mkdir_p(at(f, "/sys/fs/cgroup/pids/shared/x"), 0755), 0);
+        assert_int_equal(cgroup_plan("/shared/x/abc", "abc", false, &planned, &err), 0);
+        assert_int_equal(mkdir_p(at(f, "/sys/fs/cgroup/cpu/shared/x"), 0755), 0); /* a racing maker */
+        assert_int_equal(cgroup_make(planned, &err), 0);
+        assert_int_equal(cgroup_serialize(planned, &text), 0);
+        assert_non_null(strstr(text, "v1\t/sys/fs/cgroup/cpu\tcpu\tshared/x/abc\t001\n"));
+        assert_non_null(strstr(text, "v1\t/sys/fs/cgroup/pids\tpids\tshared/x/abc\t001\n"));
+        assert_non_null(strstr(text, "v1\t/sys/fs/cgroup/memory\tmemory\tshared/x/abc\t011\n"));
+        assert_int_equal(cgroup_destroy(planned, &err), 0);
+        assert_true(exists(f, "/sys/fs/cgroup/cpu/shared/x"));
+        assert_false(exists(f, "/sys/fs/cgroup/memory/shared/x"));
+        host_free(f);
+}
+
 static void test_create_refusals(void **state)
 {
         struct fixture *f = host_new("hybrid");
@@ -613,6 +665,7 @@ int main(void)
                 cmocka_unit_test_teardown(test_create_v1, teardown),
                 cmocka_unit_test_teardown(test_existing_leaf_is_reused_not_removed, teardown),
                 cmocka_unit_test_teardown(test_leaf_in_use, teardown),
+                cmocka_unit_test_teardown(test_plan_record_before_make, teardown),
                 cmocka_unit_test_teardown(test_create_refusals, teardown),
                 cmocka_unit_test_teardown(test_serialize_round_trip, teardown),
                 cmocka_unit_test_teardown(test_deserialize_rejects, teardown),
