@@ -26,6 +26,8 @@
 
 /* The largest config.json read (a big one with every field is well under 1 MiB). */
 #define SPEC_FILE_MAX (32 * 1024 * 1024)
+/* The most lines uid_map and gid_map take (Linux 4.15 and later). */
+#define SPEC_ID_MAPPINGS_MAX 340
 
 struct error_info;
 
