@@ -84,11 +84,21 @@ FUZZ_CFLAGS := -std=gnu11 -D_GNU_SOURCE -I. -Ilibcontainer -Wall -Wextra -Wno-un
 	-fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 # check-asan: husk and the unit tests again with ASan and UBSan, objects under build-asan/ (the
 # normal build is untouched), run with ASAN_CHECK_ENV against the unit tests and ASAN_TESTS.
+# What works with husk's clone3 and execve:
+#  - leak checking for the unit tests only; against husk it is off (detect_leaks=0): husk exec
+#    joins the container's pid namespace for its child, LeakSanitizer's tracer, cloned at exit,
+#    then cannot stop husk, and exec spins in sched_yield for ever;
+#  - reports go to files under build-asan/reports/ (log_path), not to stderr, which the tests
+#    compare and the init shares with the workload (a report made inside the container, where
+#    that path does not exist, still fails loudly: ASan says it cannot open the file);
+#  - no sanitizer runs under a default-deny seccomp profile: before a noreturn call (_exit) ASan
+#    calls sigaltstack(), and a profile that refuses it makes ASan abort; so no seccomp.bats.
 ASAN_DIR := build-asan
 ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 ASAN_TESTS ?= config-errors.bats spec.bats exec.bats hooks.bats
 ASAN_UNIT := $(addprefix $(ASAN_DIR)/,$(UNIT_BIN))
-ASAN_CHECK_ENV = ASAN_OPTIONS=log_path=$(CURDIR)/$(ASAN_DIR)/reports/asan:detect_leaks=1 \
+# $(call ASAN_CHECK_ENV,DETECT_LEAKS)
+ASAN_CHECK_ENV = ASAN_OPTIONS=log_path=$(CURDIR)/$(ASAN_DIR)/reports/asan:detect_leaks=$(1) \
 	UBSAN_OPTIONS=log_path=$(CURDIR)/$(ASAN_DIR)/reports/ubsan:print_stacktrace=1
 # Replayed by check-fuzz: the seeds and every crash found (once fixed) as regression inputs.
 FUZZ_DIRS := tests/fuzz/corpus tests/fuzz/crashes
@@ -195,11 +205,11 @@ check-asan: $(ASAN_DIR)/husk $(ASAN_UNIT) $(PAYLOAD) $(RECVTTY) $(LISTENER)
 	$(Q)rm -rf $(ASAN_DIR)/results $(ASAN_DIR)/reports && mkdir -p $(ASAN_DIR)/results $(ASAN_DIR)/reports
 	$(Q)for t in $(ASAN_UNIT); do \
 		out=$(ASAN_DIR)/results/unit-$$(basename $$t).tap; \
-		if ! $(ASAN_CHECK_ENV) CMOCKA_MESSAGE_OUTPUT=TAP ./$$t > $$out 2>&1; then \
+		if ! $(call ASAN_CHECK_ENV,1) CMOCKA_MESSAGE_OUTPUT=TAP ./$$t > $$out 2>&1; then \
 			grep -q '^not ok' $$out || echo "not ok - $$t exited with an error" >> $$out; fi; \
 		cat $$out; \
 	done
-	$(Q)$(if $(ASAN_TESTS),cd tests/integration && $(ASAN_CHECK_ENV) HUSK=$(CURDIR)/$(ASAN_DIR)/husk \
+	$(Q)$(if $(ASAN_TESTS),cd tests/integration && $(call ASAN_CHECK_ENV,0) HUSK=$(CURDIR)/$(ASAN_DIR)/husk \
 		bats --tap $(ASAN_TESTS) | tee $(CURDIR)/$(ASAN_DIR)/results/integration.tap,:)
 	$(Q)if ls $(ASAN_DIR)/reports | grep -q .; then \
 		for f in $(ASAN_DIR)/reports/*; do echo "not ok - sanitizer report $$f"; sed 's/^/# /' $$f; done; \
