@@ -53,7 +53,7 @@ int cmd_parse_create(const char *verb, int argc, char **argv, bool is_run, struc
         int c;
         long n;
 
-        while ((c = getopt_long(argc, argv, is_run ? "+b:d" : "+b:", opts, NULL)) != -1) {
+        while ((c = getopt_long(argc, argv, is_run ? "b:d" : "b:", opts, NULL)) != -1) {
                 switch (c) {
                 case 'b':
                         o->bundle = optarg;

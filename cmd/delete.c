@@ -17,7 +17,7 @@ int cmd_delete(int argc, char **argv, const struct global_opts *g)
         bool force = false;
         int c;
 
-        while ((c = getopt_long(argc, argv, "+f", opts, NULL)) != -1) {
+        while ((c = getopt_long(argc, argv, "f", opts, NULL)) != -1) {
                 if (c != 'f')
                         return 1;
                 force = true;

@@ -71,7 +71,7 @@ int cmd_events(int argc, char **argv, const struct global_opts *g)
         const char *id;
         int c;
 
-        while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+        while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
                 switch (c) {
                 case OPT_INTERVAL:
                         if (parse_duration_ms(optarg, &interval_ms) < 0)

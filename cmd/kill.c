@@ -10,13 +10,14 @@
 #include "container.h"
 #include "base/banned.h"
 
-/* "9", "KILL", "SIGKILL", "sigkill", "RTMIN+3" → the number; -1 when unknown. */
+/* "9", "KILL", "SIGKILL", "sigkill", "RTMIN+3" → the number; "0" checks that the process exists; -1 when
+ * unknown. */
 static int parse_signal(const char *s)
 {
         long n;
 
         if (parse_long(s, &n) == 0)
-                return n > 0 && n < NSIG ? (int) n : -1;
+                return n >= 0 && n < NSIG ? (int) n : -1;
         if (!strncasecmp(s, "SIG", 3))
                 s += 3;
         for (int sig = 1; sig < NSIG; sig++) {
@@ -41,7 +42,7 @@ int cmd_kill(int argc, char **argv, const struct global_opts *g)
         bool all = false;
         int c, sig = SIGTERM;
 
-        while ((c = getopt_long(argc, argv, "+a", opts, NULL)) != -1) {
+        while ((c = getopt_long(argc, argv, "a", opts, NULL)) != -1) {
                 if (c != 'a')
                         return 1;
                 all = true;

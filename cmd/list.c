@@ -59,7 +59,7 @@ int cmd_list(int argc, char **argv, const struct global_opts *g)
         size_t n = 0;
         int c;
 
-        while ((c = getopt_long(argc, argv, "+f:q", opts, NULL)) != -1) {
+        while ((c = getopt_long(argc, argv, "f:q", opts, NULL)) != -1) {
                 switch (c) {
                 case 'f':
                         format = optarg;

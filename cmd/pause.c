@@ -12,7 +12,7 @@ int cmd_pause(int argc, char **argv, const struct global_opts *g)
         struct error_info err = {0};
         const char *id;
 
-        if (getopt_long(argc, argv, "+", opts, NULL) != -1)
+        if (getopt_long(argc, argv, "", opts, NULL) != -1)
                 return 1;
         if (cmd_one_id("pause", argc, argv, optind, &id))
                 return 1;

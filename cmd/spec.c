@@ -26,7 +26,7 @@ int cmd_spec(int argc, char **argv, const struct global_opts *g)
         bool rootless = false;
         int c, r;
 
-        while ((c = getopt_long(argc, argv, "+b:", opts, NULL)) != -1) {
+        while ((c = getopt_long(argc, argv, "b:", opts, NULL)) != -1) {
                 switch (c) {
                 case 'b':
                         bundle = optarg;

@@ -249,6 +249,7 @@ int cmd_update(int argc, char **argv, const struct global_opts *g)
                 {"memory-swap", required_argument, NULL, OPT_MEMORY_SWAP},
                 {"kernel-memory", required_argument, NULL, OPT_KERNEL_MEMORY},
                 {"kernel-memory-tcp", required_argument, NULL, OPT_KERNEL_MEMORY_TCP},
+                {"cpu-share", required_argument, NULL, OPT_CPU_SHARES}, /* runc's spelling */
                 {"cpu-shares", required_argument, NULL, OPT_CPU_SHARES},
                 {"cpu-quota", required_argument, NULL, OPT_CPU_QUOTA},
                 {"cpu-period", required_argument, NULL, OPT_CPU_PERIOD},
@@ -269,7 +270,7 @@ int cmd_update(int argc, char **argv, const struct global_opts *g)
         int c, idx;
 
         /* First pass: the file, which the flags then override. */
-        while ((c = getopt_long(argc, argv, "+r:", opts, &idx)) != -1) {
+        while ((c = getopt_long(argc, argv, "r:", opts, &idx)) != -1) {
                 if (c == '?')
                         return 1;
                 if (c == 'r')
@@ -284,7 +285,7 @@ int cmd_update(int argc, char **argv, const struct global_opts *g)
         if (need_sections(res) < 0)
                 return cmd_usage_error("update", "out of memory");
         optind = 0;
-        while ((c = getopt_long(argc, argv, "+r:", opts, &idx)) != -1) {
+        while ((c = getopt_long(argc, argv, "r:", opts, &idx)) != -1) {
                 if (c == 'r')
                         continue;
                 if (apply_flag(res, c, opts[idx].name, optarg))

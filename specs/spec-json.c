@@ -367,8 +367,8 @@ int spec_get_id_mappings(struct spec_ctx *c, json_t *obj, const char *key, const
         spec_path_key(path, parent, key);
         /* The kernel takes at most 340 lines in uid_map and gid_map (since 4.15). */
         if (json_array_size(arr) > SPEC_ID_MAPPINGS_MAX)
-                return spec_fail(c, path, "%zu entries, more than the kernel's limit of %d", json_array_size(arr),
-                                 SPEC_ID_MAPPINGS_MAX);
+                return spec_fail(c, path, "%zu entries, more than the kernel's limit of %d",
+                                 json_array_size(arr), SPEC_ID_MAPPINGS_MAX);
         m = calloc(json_array_size(arr) + 1, sizeof *m);
         if (!m)
                 return spec_oom(c);

@@ -89,8 +89,8 @@ static int parse_gids(struct spec_ctx *c, json_t *user, const char *path, struct
         spec_path_key(p, path, "additionalGids");
         /* setgroups(2) takes at most NGROUPS_MAX; more would be cut short without a word. */
         if (json_array_size(arr) > NGROUPS_MAX)
-                return spec_fail(c, p, "%zu entries, more than the kernel's limit of %d", json_array_size(arr),
-                                 NGROUPS_MAX);
+                return spec_fail(c, p, "%zu entries, more than the kernel's limit of %d",
+                                 json_array_size(arr), NGROUPS_MAX);
         u->additional_gids = calloc(json_array_size(arr) + 1, sizeof(uint32_t));
         if (!u->additional_gids)
                 return spec_oom(c);

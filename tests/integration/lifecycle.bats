@@ -399,6 +399,31 @@ release() {
 	assert_newer_container_whole
 }
 
+@test "kill with signal 0 checks that the container runs, with and without --all, and signals nothing" {
+	set_args payload sleep 30
+	husk_raw run -d "$ID" </dev/null >/dev/null 2>&1
+	pid=$(husk_raw state "$ID" | jq -r .pid)
+	for all in "" --all; do
+		# shellcheck disable=SC2086 # $all is one option or none
+		run husk kill $all "$ID" 0
+		[ "$status" -eq 0 ]
+		[ -z "$output" ]
+	done
+	# Nothing was delivered: the same init still sleeps.
+	testcontainer "$ID" running
+	[ "$(husk_raw state "$ID" | jq -r .pid)" = "$pid" ]
+	[ "$(awk '/^SigPnd|^ShdPnd/ { s = s $2 } END { print s }' "/proc/$pid/status")" = 00000000000000000000000000000000 ]
+	# Options after the id, as runc takes them.
+	husk_raw kill "$ID" KILL
+	wait_for sh -c "! kill -0 $pid 2>/dev/null"
+	run --separate-stderr husk kill "$ID" 0
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"not running"* ]] # husk: container 'ID' is not running; runc: container not running
+	run husk delete "$ID" --force
+	[ "$status" -eq 0 ]
+	assert_no_leftovers
+}
+
 # interrupt_during_create SIGNAL VERB : starts `husk VERB $ID`, held for 3 s at
 # its 2nd mkdirat (its first cgroup directory: a state dir and a first state.json
 # are already made), sends it SIGNAL meanwhile, and waits for it ($status,

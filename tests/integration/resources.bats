@@ -236,7 +236,7 @@ counter() {
 	run_detached
 
 	run husk update --memory 64M --memory-swap 128M --pids-limit 7 --cpu-quota 30000 --cpu-period 100000 \
-		--cpu-shares 512 "$ID"
+		--cpu-share 512 "$ID"
 	[ "$status" -eq 0 ]
 	if v1_has memory; then
 		[ "$(cat "$(cg_dir memory)/memory.limit_in_bytes")" = 67108864 ]
@@ -271,9 +271,14 @@ counter() {
 	[ "$status" -eq 0 ]
 	[ "$(cat "$(cg_dir pids)/pids.max")" = max ]
 
+	# As runc: the options may also follow the id.
+	run husk update "$ID" --pids-limit 11 -r - <<<'{"pids": {"limit": 12}}'
+	[ "$status" -eq 0 ]
+	[ "$(cat "$(cg_dir pids)/pids.max")" = 11 ] # a flag wins over the file
+
 	# Still the same container, still running.
 	testcontainer "$ID" running
-	run husk delete -f "$ID"
+	run husk delete "$ID" -f
 	[ "$status" -eq 0 ]
 	assert_no_leftovers
 }
