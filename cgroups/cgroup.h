@@ -240,7 +240,8 @@ void cgroup_oom_watch_close(struct cgroup_oom_watch *w);
  * `husk exec --cgroup`: points cg (a deserialized copy) at sub, an existing directory below
  * the container's cgroup, in the v1 hierarchy holding controller (one no v1 hierarchy
  * holds: the cgroup2 one), or in every hierarchy when controller is NULL.  cgroup_enter()
- * and cgroup_v2_fd() then use the sub-cgroup.  "..", "." and an empty sub are refused
- * (EINVAL); a missing directory or controller is ENOENT.  Returns 0 or -errno, err set.
+ * and cgroup_v2_fd() then use the sub-cgroup.  "" and "/" name the container's cgroup itself
+ * (as runc); ".." and "." are refused (EINVAL); a missing directory or controller is ENOENT.
+ * Returns 0 or -errno, err set.
  */
 int cgroup_descend(struct cgroup *cg, const char *controller, const char *sub, struct error_info *err);

@@ -25,11 +25,10 @@ static bool has_controller(const char *list, const char *controller)
         return false;
 }
 
-/* Relative, without "." or ".." components; "" and "/" name no sub-cgroup. */
+/* Without "." or ".." components; "" and "/" name the container's cgroup itself. */
 static bool sub_path_ok(const char *sub)
 {
         const char *p = sub;
-        bool any = false;
 
         while (*p == '/')
                 p++;
@@ -37,12 +36,11 @@ static bool sub_path_ok(const char *sub)
                 size_t n = strcspn(p, "/");
                 if ((n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
                         return false;
-                any |= n > 0;
                 p += n;
                 while (*p == '/')
                         p++;
         }
-        return any;
+        return true;
 }
 
 static int descend_one(struct cgroup_hierarchy *h, const char *sub, struct error_info *err)
@@ -52,6 +50,8 @@ static int descend_one(struct cgroup_hierarchy *h, const char *sub, struct error
 
         if (h->leaf_fd < 0)
                 return error_set(err, ENOENT, "cgroup '%s/%s' is gone", h->mountpoint, h->path);
+        if (!*rel)
+                return 0; /* "/": the container's own cgroup, as runc */
         int fd = openat(h->leaf_fd, rel, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0)
                 return error_set(err, errno, "sub-cgroup '%s/%s/%s'", h->mountpoint, h->path, rel);
@@ -73,8 +73,8 @@ int cgroup_descend(struct cgroup *cg, const char *controller, const char *sub, s
 
         if (!sub_path_ok(sub))
                 return error_set_reason(err, EINVAL,
-                                        "sub-cgroup '%s': must name a directory below the "
-                                        "container's cgroup, without '.' or '..'",
+                                        "sub-cgroup '%s': must name the container's cgroup "
+                                        "or a directory below it, without '.' or '..'",
                                         sub);
         for (size_t i = 0; i < cg->n; i++) {
                 struct cgroup_hierarchy *h = &cg->h[i];

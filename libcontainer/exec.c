@@ -325,7 +325,8 @@ static int open_running(const struct container_exec_opts *o, struct spec_state *
                                         "cannot exec in container '%s': it is paused (resume it, or use "
                                         "--ignore-paused)",
                                         o->id);
-        if (s != STATUS_RUNNING && s != STATUS_PAUSED)
+        /* created: as runc, the process joins the namespaces of the init waiting for start. */
+        if (s != STATUS_RUNNING && s != STATUS_PAUSED && s != STATUS_CREATED)
                 return error_set_reason(err, EINVAL, "cannot exec in container '%s': it is %s, not running",
                                         o->id, container_status_name(s));
         *ret_pidfd = state_open_init(*ret_st);
@@ -410,6 +411,12 @@ static int spawn_exec(const struct container_exec_opts *o, const struct spec_sta
         r = process_set_affinity(pid, k->proc.process->exec_cpu_affinity_initial, "initial", err);
         if (r >= 0)
                 r = cgroup_enter(cg, pid, in_cgroup, err);
+        /* Before the process may run anything: a pid file that cannot be written stops it. */
+        bool pid_file = false;
+        if (r >= 0 && o->pid_file) {
+                r = write_pid_file(o->pid_file, pid, err);
+                pid_file = r >= 0;
+        }
         if (r >= 0 && write(parent_fd, "1", 1) != 1)
                 r = error_set(err, errno, "release the process to exec");
         if (r >= 0)
@@ -421,20 +428,11 @@ static int spawn_exec(const struct container_exec_opts *o, const struct spec_sta
         if (r < 0) {
                 (void) syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
                 (void) waitpid(pid, NULL, 0);
+                if (pid_file)
+                        (void) unlink(o->pid_file);
                 return r;
         }
         log_debug("exec in container '%s': pid %d", o->id, (int) pid);
-        if (o->pid_file) {
-                r = write_pid_file(o->pid_file, pid, err);
-                if (r < 0) {
-                        if (o->detach) {
-                                (void) syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
-                                (void) waitpid(pid, NULL, 0);
-                                return r;
-                        }
-                        log_warn("%s, ignoring", err->msg);
-                }
-        }
         if (o->detach) {
                 *ret_status = 0;
                 return 0;

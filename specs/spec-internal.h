@@ -22,7 +22,8 @@
 struct spec_ctx {
         const char *name; /* "config.json", first word of every message */
         struct error_info *err;
-        bool quoted; /* the text was read again through spec_quote_big_integers() */
+        bool quoted;       /* the text was read again through spec_quote_big_integers() */
+        bool process_file; /* exec's process.json: "user" may be left out (0:0), as runc */
 };
 
 /* Room for the longest JSON path we print ("linux.resources.blockIO.…[12].major"). */

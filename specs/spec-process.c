@@ -114,9 +114,9 @@ static int parse_user(struct spec_ctx *c, json_t *obj, const char *parent, struc
         json_t *user;
         int r;
 
-        r = spec_get_object(c, obj, "user", parent, SPEC_REQUIRED, &user);
-        if (r < 0)
-                return r;
+        r = spec_get_object(c, obj, "user", parent, c->process_file ? SPEC_OPTIONAL : SPEC_REQUIRED, &user);
+        if (r <= 0)
+                return r; /* left out of a process.json: root, as runc (u is zeroed) */
         spec_path_key(path, parent, "user");
         if ((r = spec_get_u32(c, user, "uid", path, SPEC_REQUIRED, &u->uid)) < 0 ||
             (r = spec_get_u32(c, user, "gid", path, SPEC_REQUIRED, &u->gid)) < 0)

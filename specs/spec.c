@@ -351,7 +351,7 @@ int spec_load(const char *path, struct spec **ret, struct error_info *err)
 
 int spec_process_parse(const char *json, const char *name, struct spec_process **ret, struct error_info *err)
 {
-        struct spec_ctx c = {.name = name ? name : "process.json", .err = err};
+        struct spec_ctx c = {.name = name ? name : "process.json", .err = err, .process_file = true};
         json_auto_t *top = NULL;
         int r;
 

@@ -144,7 +144,8 @@ status_field() {
 }
 
 @test "exec --process FILE runs that process, with config.json's rlimits and capabilities when it has none" {
-	update_config '.process.rlimits = [{type: "RLIMIT_NOFILE", soft: 777, hard: 888}]'
+	# The init runs as 5:6: a process file without a user must not get that.
+	update_config '.process.rlimits = [{type: "RLIMIT_NOFILE", soft: 777, hard: 888}] | .process.user = {uid: 5, gid: 6}'
 	start_container
 	cat >"$BATS_TEST_TMPDIR/process.json" <<-'JSON'
 	{"args": ["sh", "-c", "echo $A; pwd; id -u; id -g; ulimit -n; grep CapBnd /proc/self/status; exit 4"],
@@ -158,6 +159,13 @@ status_field() {
 	[ "${lines[3]}" = 8 ]
 	[ "${lines[4]}" = 777 ]
 	[ "${lines[5]}" = "$(grep CapBnd "/proc/$INIT/status")" ]
+	# Left out of the file, the user is root (as runc), not config.json's.
+	[ "$(awk '/^Uid:/ { print $2 }' "/proc/$INIT/status")" = 5 ]
+	echo '{"args": ["sh", "-c", "id -u; id -g"], "cwd": "/"}' >"$BATS_TEST_TMPDIR/nouser.json"
+	run husk exec --process "$BATS_TEST_TMPDIR/nouser.json" "$ID"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 0 ]
+	[ "${lines[1]}" = 0 ]
 	# A bad process file is named with its field.
 	echo '{"args": [], "cwd": "/", "user": {"uid": 0, "gid": 0}}' >"$BATS_TEST_TMPDIR/bad.json"
 	run --separate-stderr husk exec --process "$BATS_TEST_TMPDIR/bad.json" "$ID"
@@ -213,14 +221,20 @@ status_field() {
 	[ ! -e "$BATS_TEST_TMPDIR/exec.pid" ]
 }
 
-@test "exec into a created, paused or stopped container fails clearly" {
+@test "exec into a created container joins its waiting init (as runc); paused or stopped fails clearly" {
 	run husk create "$ID"
 	[ "$status" -eq 0 ]
-	run --separate-stderr husk exec "$ID" true
-	[ "$status" -eq 1 ]
-	[ "$stderr" = "husk: cannot exec in container '$ID': it is created, not running" ]
+	INIT=$(husk_raw state "$ID" | jq -r .pid)
+	exec_detached "$ID" sleep 100
+	same_ns "$P" "$INIT"
+	[ "$(cat "/proc/$P/cgroup")" = "$(cat "/proc/$INIT/cgroup")" ]
+	[ "$(stat -c %i "/proc/$P/root/")" = "$(stat -c %i "/proc/$INIT/root/")" ]
+	# The init still waits for start: the exec did not start the container.
+	testcontainer "$ID" created
+	[ "$(cat "/proc/$INIT/comm")" != sleep ]
 	run husk start "$ID"
 	[ "$status" -eq 0 ]
+	testcontainer "$ID" running
 	run husk pause "$ID"
 	[ "$status" -eq 0 ]
 	run --separate-stderr husk exec "$ID" true
@@ -238,6 +252,17 @@ status_field() {
 	run --separate-stderr husk exec no-such-container true
 	[ "$status" -eq 1 ]
 	[ "$stderr" = "husk: container 'no-such-container' does not exist" ]
+}
+
+@test "exec --pid-file in a directory that does not exist fails with status 1 and runs nothing" {
+	start_container
+	run --separate-stderr husk exec --pid-file "$BATS_TEST_TMPDIR/no/such/dir/pid" "$ID" sh -c 'touch /ran; sleep 100'
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == "husk: "*"$BATS_TEST_TMPDIR/no/such/dir"*"No such file or directory" ]]
+	# Only the init is left in the container's cgroup; the process never ran.
+	[ "$(container_pids "$ID" | sort -u)" = "$INIT" ]
+	[ ! -e "$ROOTFS/ran" ]
+	[ ! -e "$BATS_TEST_TMPDIR/no" ]
 }
 
 @test "a missing or non-executable binary is named as engines expect, and nothing is left behind" {
@@ -335,6 +360,13 @@ status_field() {
 	run --separate-stderr husk exec --cgroup ../x "$ID" true
 	[ "$status" -eq 1 ]
 	[[ "$stderr" == *"'../x'"* ]]
+	# "/" is the container's own cgroup (as runc), in every hierarchy or in one.
+	exec_detached --cgroup / "$ID" sleep 100
+	[ "$(cat "/proc/$P/cgroup")" = "$(cat "/proc/$INIT/cgroup")" ]
+	exec_detached --cgroup memory:/ "$ID" sleep 100
+	[ "$(cat "/proc/$P/cgroup")" = "$(cat "/proc/$INIT/cgroup")" ]
+	run --separate-stderr husk exec --cgroup /.. "$ID" true
+	[ "$status" -eq 1 ]
 }
 
 @test "200 sequential execs leave no process, zombie, fd or cgroup behind" {
