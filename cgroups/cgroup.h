@@ -156,6 +156,13 @@ int cgroup_membership_read(struct cgroup_membership **ret, size_t *ret_n, struct
 void cgroup_membership_free(struct cgroup_membership *m, size_t n);
 
 /*
+ * An O_PATH fd of the directory m names (a line of /proc/self/cgroup) in the caller's mount of
+ * that hierarchy, found in /proc/self/mountinfo: what a user namespace, which may not mount
+ * cgroup v1, binds instead.  err names the hierarchy or the path.
+ */
+int cgroup_open_host_dir(const struct cgroup_membership *m, struct error_info *err);
+
+/*
  * The pids in the container's cgroup and the sub-cgroups below it, read from cgroup.procs
  * in the cgroup2 hierarchy when there is one, else the first v1 hierarchy.  *ret is
  * malloc'ed (NULL when *ret_n is 0).  Returns 0 or -errno.

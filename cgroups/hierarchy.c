@@ -416,6 +416,34 @@ int cgroup_self_path(const char *self_cgroup, const struct cgroup_mount *m, char
         return r;
 }
 
+int cgroup_open_host_dir(const struct cgroup_membership *m, struct error_info *err)
+{
+        _cleanup_(cgroup_mounts_done) struct cgroup_mounts ms = {0};
+        int r = cgroup_mounts_read(&ms, err);
+
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < ms.n; i++) {
+                const struct cgroup_mount *c = &ms.m[i];
+                if (m->v2 ? !c->v2 : c->v2 || !controllers_match(m->controllers, c))
+                        continue;
+                size_t rlen = strcmp(c->root, "/") ? strlen(c->root) : 0;
+                if (strncmp(m->path, c->root, rlen) || (m->path[rlen] != '/' && m->path[rlen] != '\0'))
+                        break;
+                const char *rel = m->path + rlen;
+                rel += strspn(rel, "/");
+                _cleanup_close_ int top = open(c->mountpoint, O_PATH | O_DIRECTORY | O_CLOEXEC);
+                if (top < 0)
+                        return error_set(err, errno, "open cgroup mount '%s'", c->mountpoint);
+                int fd = openat(top, *rel ? rel : ".", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (fd < 0)
+                        return error_set(err, errno, "open cgroup '%s/%s'", c->mountpoint, rel);
+                return fd;
+        }
+        return error_set(err, ENOENT, "no mount of the cgroup hierarchy '%s' shows '%s'",
+                         m->v2 ? "cgroup2" : m->controllers, m->path);
+}
+
 /* Appends the components of path to buf ("a/b"), dropping "" and ".", refusing "..". */
 static int append_components(char *buf, size_t size, const char *path)
 {

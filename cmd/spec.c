@@ -9,6 +9,7 @@
 
 #include "base/cleanup.h"
 #include "base/fs.h"
+#include "cgroups/cgroup.h"
 #include "cmd.h"
 #include "specs/spec.h"
 #include "base/banned.h"
@@ -41,7 +42,10 @@ int cmd_spec(int argc, char **argv, const struct global_opts *g)
         if (optind != argc)
                 return cmd_usage_error("spec", "takes no arguments");
 
-        r = spec_template(rootless, getuid(), getgid(), &json);
+        /* As runc: a cgroup namespace by default on a pure cgroup v2 host only. */
+        enum cgroup_mode mode;
+        bool cgroupns = cgroup_detect(&mode, NULL) == 0 && mode == CGROUP_MODE_V2;
+        r = spec_template(rootless, cgroupns, getuid(), getgid(), &json);
         if (r < 0) {
                 error_set(&err, -r, "make the default config.json");
                 return cmd_fail(&err);

@@ -29,10 +29,44 @@
  * staging directory beside and only the container's cgroup (path) is bound
  * onto subfd.
  */
+/* A bind keeps the source's flags: give the hierarchy's directory the mount's own. */
+static int set_flags(int tmpfsfd, const char *name, const char *path, unsigned long flags,
+                     struct error_info *err)
+{
+        struct mount_attr attr = {
+                .attr_set = (flags & MS_RDONLY ? MOUNT_ATTR_RDONLY : 0) |
+                            (flags & MS_NOSUID ? MOUNT_ATTR_NOSUID : 0) |
+                            (flags & MS_NODEV ? MOUNT_ATTR_NODEV : 0) |
+                            (flags & MS_NOEXEC ? MOUNT_ATTR_NOEXEC : 0),
+        };
+        _cleanup_close_ int bound = openat(tmpfsfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (attr.attr_set && mount_setattr(bound, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0)
+                return error_set(err, errno, "set the flags of cgroup '%s'", path);
+        return 0;
+}
+
+/*
+ * A user namespace may not mount cgroup v1 (EPERM): the container's directory is bound from
+ * the host's mount of the hierarchy instead, still reachable before pivot_root (as runc).
+ */
+static int bind_from_host(int tmpfsfd, const char *name, int subfd, const struct cgroup_membership *m,
+                          unsigned long flags, struct error_info *err)
+{
+        char p[64], q[64];
+        _cleanup_close_ int src = cgroup_open_host_dir(m, err);
+
+        if (src < 0)
+                return src;
+        if (mount(fd_path(src, p, sizeof p), fd_path(subfd, q, sizeof q), NULL, MS_BIND, NULL) < 0)
+                return error_set(err, errno, "bind cgroup '%s' from the host", m->path);
+        return set_flags(tmpfsfd, name, m->path, flags, err);
+}
+
 static int mount_hierarchy(int tmpfsfd, const char *name, int subfd, const char *type, const char *data,
-                           const char *path, unsigned long flags, struct error_info *err)
+                           const struct cgroup_membership *m, unsigned long flags, struct error_info *err)
 {
         static const char staging[] = ".staging";
+        const char *path = m->path;
         char p[64], q[64];
         int r = 0;
 
@@ -46,7 +80,8 @@ static int mount_hierarchy(int tmpfsfd, const char *name, int subfd, const char 
         _cleanup_close_ int stagefd =
                 openat(tmpfsfd, staging, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (stagefd < 0 || mount("cgroup", fd_path(stagefd, p, sizeof p), type, flags, data) < 0) {
-                r = error_set(err, errno, "mount %s '%s'", type, data ? data : "");
+                r = errno == EPERM ? bind_from_host(tmpfsfd, name, subfd, m, flags, err)
+                                   : error_set(err, errno, "mount %s '%s'", type, data ? data : "");
                 goto out;
         }
         {
@@ -66,19 +101,8 @@ static int mount_hierarchy(int tmpfsfd, const char *name, int subfd, const char 
                 if (top >= 0)
                         (void) umount2(fd_path(top, p, sizeof p), MNT_DETACH);
         }
-        if (r == 0) {
-                /* A bind keeps the source's flags: give it the mount's own. */
-                struct mount_attr attr = {
-                        .attr_set = (flags & MS_RDONLY ? MOUNT_ATTR_RDONLY : 0) |
-                                    (flags & MS_NOSUID ? MOUNT_ATTR_NOSUID : 0) |
-                                    (flags & MS_NODEV ? MOUNT_ATTR_NODEV : 0) |
-                                    (flags & MS_NOEXEC ? MOUNT_ATTR_NOEXEC : 0),
-                };
-                _cleanup_close_ int bound =
-                        openat(tmpfsfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-                if (attr.attr_set && mount_setattr(bound, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0)
-                        r = error_set(err, errno, "set the flags of cgroup '%s'", path);
-        }
+        if (r == 0)
+                r = set_flags(tmpfsfd, name, path, flags, err);
 out:
         (void) unlinkat(tmpfsfd, staging, AT_REMOVEDIR);
         return r;
@@ -120,7 +144,7 @@ static int mount_hierarchies(int tmpfsfd, const char *dest, const struct cgroup_
                         openat(tmpfsfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
                 if (subfd < 0)
                         return error_set(err, errno, "open '%s/%s'", dest, name);
-                r = mount_hierarchy(tmpfsfd, name, subfd, type, data, list[i].path, flags, err);
+                r = mount_hierarchy(tmpfsfd, name, subfd, type, data, &list[i], flags, err);
                 if (r < 0)
                         return error_prefix(err, r, "'%s/%s'", dest, name);
         }

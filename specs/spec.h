@@ -473,9 +473,10 @@ const char *spec_annotation(const struct spec *s, const char *key);
 /*
  * The default config.json of `husk spec` (as runc's), NUL-terminated and
  * malloc'ed.  rootless: user namespace with the caller's ids mapped to 0,
- * no network namespace, /sys bound from the host, no cgroup limits.
+ * no network namespace, /sys bound from the host, no cgroup limits.  cgroupns: a cgroup
+ * namespace too (runc's spec has one on a pure cgroup v2 host only).
  */
-int spec_template(bool rootless, uid_t uid, gid_t gid, char **ret);
+int spec_template(bool rootless, bool cgroupns, uid_t uid, gid_t gid, char **ret);
 
 /* What the seccomp folder supports, for features' linux.seccomp; lists NULL-terminated. */
 struct spec_features_seccomp {

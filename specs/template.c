@@ -40,8 +40,9 @@ static const struct {
 /* A rootless container cannot mount sysfs: it gets the host's, read-only. */
 static const char *const rootless_sys_options[] = {"rbind", "nosuid", "noexec", "nodev", "ro", NULL};
 
-static const char *const default_namespaces[] = {"pid", "network", "ipc", "uts", "mount", "cgroup", NULL};
-static const char *const rootless_namespaces[] = {"pid", "ipc", "uts", "mount", "cgroup", "user", NULL};
+/* The cgroup namespace is added on a pure cgroup v2 host only, as runc's spec does. */
+static const char *const default_namespaces[] = {"pid", "network", "ipc", "uts", "mount", NULL};
+static const char *const rootless_namespaces[] = {"pid", "ipc", "uts", "mount", "user", NULL};
 
 static const char *const masked_paths[] = {
         "/proc/acpi",
@@ -121,7 +122,7 @@ static json_t *mounts_json(bool rootless)
         return arr;
 }
 
-static json_t *namespaces_json(const char *const *names)
+static json_t *namespaces_json(const char *const *names, bool cgroupns)
 {
         json_t *arr = json_array();
 
@@ -130,10 +131,14 @@ static json_t *namespaces_json(const char *const *names)
                         json_decref(arr);
                         return NULL;
                 }
+        if (arr && cgroupns && json_array_append_new(arr, json_pack("{s:s}", "type", "cgroup")) < 0) {
+                json_decref(arr);
+                return NULL;
+        }
         return arr;
 }
 
-static json_t *linux_json(bool rootless, uid_t uid, gid_t gid)
+static json_t *linux_json(bool rootless, bool cgroupns, uid_t uid, gid_t gid)
 {
         json_t *l = json_object();
         int r = 0;
@@ -152,8 +157,9 @@ static json_t *linux_json(bool rootless, uid_t uid, gid_t gid)
                         l, "resources",
                         json_pack("{s:[{s:b, s:s}]}", "devices", "allow", 0, "access", "rwm"));
         }
-        r |= json_object_set_new(l, "namespaces",
-                                 namespaces_json(rootless ? rootless_namespaces : default_namespaces));
+        r |= json_object_set_new(
+                l, "namespaces",
+                namespaces_json(rootless ? rootless_namespaces : default_namespaces, cgroupns));
         r |= json_object_set_new(l, "maskedPaths", strv_json(masked_paths, NULL));
         r |= json_object_set_new(l, "readonlyPaths", strv_json(readonly_paths, NULL));
         if (r < 0) {
@@ -163,14 +169,15 @@ static json_t *linux_json(bool rootless, uid_t uid, gid_t gid)
         return l;
 }
 
-int spec_template(bool rootless, uid_t uid, gid_t gid, char **ret)
+int spec_template(bool rootless, bool cgroupns, uid_t uid, gid_t gid, char **ret)
 {
         json_auto_t *spec = NULL;
         char *text;
 
         spec = json_pack("{s:s, s:o, s:{s:s, s:b}, s:s, s:o, s:o}", "ociVersion", TEMPLATE_OCI_VERSION,
                          "process", process_json(), "root", "path", "rootfs", "readonly", 1, "hostname",
-                         "husk", "mounts", mounts_json(rootless), "linux", linux_json(rootless, uid, gid));
+                         "husk", "mounts", mounts_json(rootless), "linux",
+                         linux_json(rootless, cgroupns, uid, gid));
         if (!spec)
                 return -ENOMEM;
         text = json_dumps(spec, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

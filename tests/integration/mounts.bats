@@ -218,6 +218,26 @@ has_opt() {
 	assert_no_leftovers
 }
 
+@test "with a user namespace and no cgroup namespace, the cgroup v1 mount binds the container's cgroup from the host" {
+	requires cgroup1 userns
+	update_config '.linux.resources.pids = {limit: 34}
+		| .linux.namespaces += [{type: "user"}]
+		| .linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+		| .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]'
+	remove_ns cgroup
+	private_rootfs
+	chown -R 100000:100000 "$ROOTFS"
+	set_args sh -c 'cat /sys/fs/cgroup/pids/pids.max; grep " /sys/fs/cgroup/pids " /proc/self/mountinfo; ls /sys/fs/cgroup'
+	run husk run "$ID"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 34 ]
+	# A bind of the container's own directory (a mount of cgroup v1 is not allowed here).
+	[ "$(awk '{print $4}' <<<"${lines[1]}")" = "$CGROUP_PATH" ]
+	[[ "${lines[1]}" == *" ro,nosuid,nodev,noexec"* ]]
+	[[ "$output" == *memory* ]]
+	assert_no_leftovers
+}
+
 # optional_at MOUNTPOINT : the optional fields (shared:N master:N unbindable) of
 # the topmost mount at MOUNTPOINT in $output, space-separated ("" for private).
 optional_at() {

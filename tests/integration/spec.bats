@@ -26,6 +26,12 @@ setup() {
 	jq -e '.hostname == "husk"' "$c"
 	jq -e '[.mounts[].destination] == ["/proc", "/dev", "/dev/pts", "/dev/shm", "/dev/mqueue", "/sys", "/sys/fs/cgroup"]' "$c"
 	jq -e '[.linux.namespaces[].type] | contains(["pid", "network", "ipc", "uts", "mount"]) and (index("user") == null)' "$c"
+	# A cgroup namespace on a pure cgroup v2 host only, as runc's spec.
+	if [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]; then
+		jq -e '[.linux.namespaces[].type] | index("cgroup") != null' "$c"
+	else
+		jq -e '[.linux.namespaces[].type] | index("cgroup") == null' "$c"
+	fi
 	jq -e '.linux.resources.devices == [{allow: false, access: "rwm"}]' "$c"
 	jq -e '.linux.maskedPaths | index("/proc/kcore") != null and index("/sys/firmware") != null' "$c"
 	jq -e '.linux.readonlyPaths | index("/proc/sys") != null and index("/proc/sysrq-trigger") != null' "$c"

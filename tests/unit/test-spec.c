@@ -580,7 +580,7 @@ static void test_template_default(void **state)
         struct spec *s;
 
         (void) state;
-        assert_int_equal(spec_template(false, 1000, 1000, &text), 0);
+        assert_int_equal(spec_template(false, true, 1000, 1000, &text), 0);
         assert_non_null(strstr(text, "\n  \"process\": {\n    \"terminal\": true,"));
         assert_round_trip(text);
         s = parse_ok(text);
@@ -613,10 +613,13 @@ static void test_template_rootless(void **state)
         struct spec *s;
 
         (void) state;
-        assert_int_equal(spec_template(true, 1234, 5678, &text), 0);
+        assert_int_equal(spec_template(true, false, 1234, 5678, &text), 0);
         assert_round_trip(text);
         s = parse_ok(text);
         assert_non_null(spec_find_namespace(s, SPEC_NS_USER));
+        /* Not a pure cgroup v2 host: no cgroup namespace, as runc's spec. */
+        assert_null(spec_find_namespace(s, SPEC_NS_CGROUP));
+        assert_int_equal(s->linux->n_namespaces, 5);
         assert_null(spec_find_namespace(s, SPEC_NS_NETWORK));
         assert_int_equal(s->linux->uid_mappings[0].host_id, 1234);
         assert_int_equal(s->linux->uid_mappings[0].container_id, 0);
