@@ -70,6 +70,7 @@ setup() {
 	RACE_ROUND=0
 	RACE_SETTLED=0
 	RACE_CALLS=0
+	RACE_KNOWN=0
 	declare -gA RACE_OUTCOMES=()
 }
 teardown() { teardown_bundle; }
@@ -226,7 +227,9 @@ race_violation() {
 
 # race_check_calls : each call of the round ended as it may.
 race_check_calls() {
-	local i rc err lines verb errlines
+	local i rc err lines verb errlines killers=0
+	# Only a kill or a delete kills an exec'd process.
+	[[ " ${RACE_ARGS[*]} " != *" kill "* && " ${RACE_ARGS[*]} " != *" delete "* ]] || killers=1
 	for ((i = 0; i < RACE_N; i++)); do
 		verb=${RACE_ARGS[$i]}
 		rc="no result"
@@ -240,6 +243,14 @@ race_check_calls() {
 			[ -z "$err" ] || race_violation "'husk $verb' succeeded with stderr: $err"
 			;;
 		"exit 1")
+			# KNOWN BUG (reported; the last test of this file): an exec whose process is
+			# killed before it is released says "release the process to exec: Broken
+			# pipe".  Counted apart; RACE_STRICT=1 counts it as a violation.
+			if [ "$err" = "husk: release the process to exec: Broken pipe" ] &&
+				[ "${verb%% *}" = exec ] && [ "$killers" = 1 ] && [ -z "${RACE_STRICT:-}" ]; then
+				RACE_KNOWN=$((RACE_KNOWN + 1))
+				continue
+			fi
 			if [ "$lines" -ne 1 ] || [[ "$err" != "husk: "?* ]] ||
 				[[ "${err,,}" == *"broken pipe"* || "${err,,}" == *": success" ]]; then
 				race_violation "'husk $verb' failed with a bad message (${lines} lines): '$err'"
@@ -247,7 +258,7 @@ race_check_calls() {
 			;;
 		"exit 137" | "exit 143")
 			# The exec'd process's own end, killed by the round's kill or delete.
-			[ "${verb%% *}" = exec ] && [ -z "$err" ] ||
+			[ "${verb%% *}" = exec ] && [ "$killers" = 1 ] && [ -z "$err" ] ||
 				race_violation "'husk $verb' ended with $rc: $err"
 			;;
 		*)
@@ -376,7 +387,7 @@ race_round() {
 	for ((RACE_ROUND = 1; RACE_ROUND <= RACE_ROUNDS; RACE_ROUND++)); do
 		race_round
 	done
-	local figures="races: $RACE_ROUNDS rounds, $RACE_CALLS calls, $RACE_VIOLATIONS violations, $RACE_SETTLED checks that needed to settle (seed $seed)"
+	local figures="races: $RACE_ROUNDS rounds, $RACE_CALLS calls, $RACE_VIOLATIONS violations, $RACE_KNOWN known-bug messages, $RACE_SETTLED checks that needed to settle (seed $seed)"
 	echo "# $figures" >&3
 	echo "$figures" >&2
 	if [ -n "${RACE_FIGURES:-}" ]; then
@@ -388,4 +399,31 @@ race_round() {
 		} >>"$RACE_FIGURES"
 	fi
 	[ "$RACE_VIOLATIONS" -eq 0 ]
+}
+
+# The reduced reproduction of what the rounds found: the exec'd process dies (its container's
+# init was killed, which takes the whole pid namespace) after the clone, before husk exec
+# releases it.  husk exec then fails with "release the process to exec: Broken pipe", the
+# errno of its write to the dead process's sync socket.
+@test "an exec whose container is killed before its process is released fails with one clear line" {
+	skip "known bug, reported: libcontainer/exec.c says 'release the process to exec: Broken pipe'"
+	command -v strace >/dev/null || skip "needs strace"
+	husk_raw run -d "$ID" </dev/null >/dev/null 2>&1
+	# The exec's clone3 returns 1 s late: its process exists and waits to be released.
+	strace -o /dev/null -e trace=clone3 -e inject=clone3:delay_exit=1000000 \
+		"$HUSK" --root "$HUSK_ROOT" exec "$ID" payload sleep 0.1 \
+		</dev/null >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" 3>&- &
+	slow=$!
+	track_pid "$slow"
+	sleep 0.5
+	husk_raw kill "$ID" KILL
+	rc=0
+	wait "$slow" || rc=$?
+	err=$(cat "$BATS_TEST_TMPDIR/err")
+	echo "exec exited $rc: $err" >&2
+	[ "$rc" -eq 1 ] || [ "$rc" -eq 137 ]
+	[ "$rc" -eq 137 ] || { [ "$(wc -l <"$BATS_TEST_TMPDIR/err")" -eq 1 ] && [[ "$err" == "husk: "?* ]]; }
+	[[ "${err,,}" != *"broken pipe"* ]]
+	husk_raw delete --force "$ID"
+	assert_no_leftovers
 }
