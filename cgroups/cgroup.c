@@ -17,6 +17,7 @@
 
 #include "base/cleanup.h"
 #include "base/fs.h"
+#include "base/log.h"
 #include "cgroups/cgroup-internal.h"
 #include "base/banned.h"
 
@@ -134,6 +135,25 @@ static bool leaf_in_use(int leaf_fd)
         return n > 0 && !blank(buf);
 }
 
+/*
+ * An existing leaf that is frozen (v1 freezer.state FROZEN or FREEZING, the v2 "frozen 1" of
+ * cgroup.events, ancestors included): the init would stop there before it could report.
+ */
+static bool leaf_frozen(const struct cgroup_hierarchy *h)
+{
+        char buf[512];
+        ssize_t n;
+
+        if (h->v2) {
+                n = read_file_at(h->leaf_fd, "cgroup.events", buf, sizeof buf);
+                return n > 0 && strstr(buf, "frozen 1") != NULL;
+        }
+        if (!has_controller(h->controllers, "freezer"))
+                return false;
+        n = read_file_at(h->leaf_fd, "freezer.state", buf, sizeof buf);
+        return n > 0 && (!strncmp(buf, "FROZEN", 6) || !strncmp(buf, "FREEZING", 8));
+}
+
 /* mkdir -p of h->path below the mount, marking in h->created what we made. */
 static int hierarchy_mkdir(struct cgroup_hierarchy *h, bool *ret_existed, struct error_info *err)
 {
@@ -192,7 +212,7 @@ static int hierarchy_probe(struct cgroup_hierarchy *h, struct error_info *err)
         return 0;
 }
 
-static int hierarchy_create(struct cgroup_hierarchy *h, struct error_info *err)
+static int hierarchy_create(struct cgroup_hierarchy *h, bool *ret_in_use, struct error_info *err)
 {
         bool existed = false;
         int r;
@@ -205,8 +225,10 @@ static int hierarchy_create(struct cgroup_hierarchy *h, struct error_info *err)
         h->leaf_fd = openat(h->mount_fd, h->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (h->leaf_fd < 0)
                 return error_set(err, errno, "open cgroup '%s/%s'", h->mountpoint, h->path);
-        if (existed && leaf_in_use(h->leaf_fd))
-                return error_set(err, EBUSY, "cgroup '%s/%s' is already in use", h->mountpoint, h->path);
+        if (existed && leaf_frozen(h))
+                return error_set_reason(err, EBUSY, "cgroup '%s/%s' is frozen: thaw it first", h->mountpoint,
+                                        h->path);
+        *ret_in_use = existed && leaf_in_use(h->leaf_fd);
 
         if (h->v2 || !has_controller(h->controllers, "cpuset"))
                 return 0;
@@ -437,8 +459,18 @@ int cgroup_plan(const char *cgroups_path, const char *id, bool systemd, struct c
 
 int cgroup_make(struct cgroup *cg, struct error_info *err)
 {
+        bool warned = false;
+
         for (size_t i = 0; i < cg->n; i++) {
-                int r = hierarchy_create(&cg->h[i], err);
+                bool in_use = false;
+                int r = hierarchy_create(&cg->h[i], &in_use, err);
+                /* As runc 1.1: allowed, but the processes share the container's limits and its end. */
+                if (r >= 0 && in_use && !warned) {
+                        log_warn("cgroup '%s/%s' already holds processes: they share the container's limits "
+                                 "and are killed when it is deleted",
+                                 cg->h[i].mountpoint, cg->h[i].path);
+                        warned = true;
+                }
                 if (r < 0) {
                         /* What this call made; the marks of the hierarchies not reached are cleared. */
                         for (size_t j = i + 1; j < cg->n; j++)

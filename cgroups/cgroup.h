@@ -54,8 +54,8 @@ int cgroup_detect(enum cgroup_mode *ret, struct error_info *err);
  * In a v1 cpuset hierarchy each new directory gets cpuset.cpus and cpuset.mems copied from
  * its parent, since a task cannot join a cpuset with empty ones (ENOSPC).
  *
- * A leaf that already exists and holds processes is refused ("cgroup '...' is already in
- * use", EBUSY); an existing empty leaf is reused but not marked as ours.
+ * An existing leaf is reused but not marked as ours; one that holds processes is taken with
+ * a warning (as runc 1.1), one that is frozen is refused (EBUSY: the init would stop there).
  *
  * On success *ret owns the cgroup (cgroup_free()).  On failure every directory made here is
  * removed again, err names the path and the reason, and -errno is returned.
