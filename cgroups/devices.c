@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/cleanup.h"
+#include "base/log.h"
 #include "base/error.h"
 #include "cgroups/cgroup-internal.h"
 #include "cgroups/cgroup.h"
@@ -22,14 +23,27 @@ static const struct device_rule default_allowed[] = {
         {true, 'c', 10, 200, DEVICE_ACCESS_ALL},
 };
 
-static unsigned parse_access(const char *s)
+/* "rwm" letters in any order and number; others are ignored, as runc does, with a warning. */
+static unsigned parse_access(const char *s, size_t index)
 {
         unsigned a = 0;
+        bool warned = false;
 
         if (!s || !*s)
                 return DEVICE_ACCESS_ALL;
-        for (; *s; s++)
-                a |= *s == 'r' ? DEVICE_ACCESS_READ : *s == 'w' ? DEVICE_ACCESS_WRITE : DEVICE_ACCESS_MKNOD;
+        for (const char *p = s; *p; p++) {
+                unsigned bit = *p == 'r'   ? DEVICE_ACCESS_READ
+                               : *p == 'w' ? DEVICE_ACCESS_WRITE
+                               : *p == 'm' ? DEVICE_ACCESS_MKNOD
+                                           : 0;
+                if (!bit && !warned) {
+                        log_warn("linux.resources.devices[%zu].access '%s': only r, w and m count; '%c' is "
+                                 "ignored, as runc does",
+                                 index, s, *p);
+                        warned = true;
+                }
+                a |= bit;
+        }
         return a;
 }
 
@@ -50,8 +64,10 @@ static int build_rules(const struct spec_device_cgroup *rules, size_t n_rules,
                         .type = d->type && *d->type ? d->type[0] : 'a',
                         .major = d->has_major ? (long) d->major : -1,
                         .minor = d->has_minor ? (long) d->minor : -1,
-                        .access = parse_access(d->access),
+                        .access = parse_access(d->access, i),
                 };
+                if (r[n - 1].access == 0)
+                        n--; /* letters runc ignores only: a rule about nothing */
         }
         for (size_t i = 0; i < ARRAY_SIZE(default_allowed); i++)
                 r[n++] = default_allowed[i];
