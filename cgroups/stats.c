@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/inotify.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
@@ -444,6 +445,16 @@ int cgroup_oom_watch_read(struct cgroup_oom_watch *w, unsigned long long *ret_ne
         if (!t)
                 return 0;
         unsigned long long now = keyed(t, "oom_kill");
+        /* The notification comes as the OOM starts, before the kill is counted: wait for it. */
+        for (int i = 0; n > 0 && now <= w->last && !keyed(t, "under_oom") && i < 50; i++) {
+                struct timespec ts = {.tv_nsec = 10 * 1000 * 1000};
+                (void) nanosleep(&ts, NULL);
+                free(t);
+                t = read_text(w->leaf_fd, "memory.oom_control");
+                if (!t)
+                        return 0; /* the cgroup went away: that was the event */
+                now = keyed(t, "oom_kill");
+        }
         if (now > w->last)
                 *ret_new = now - w->last;
         else if (keyed(t, "under_oom"))

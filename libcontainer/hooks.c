@@ -209,13 +209,15 @@ int hooks_before_pivot_parent(const struct spec_hooks *h, const struct spec_stat
 {
         if (!hooks_any(h, SPEC_HOOK_PRESTART) && !hooks_any(h, SPEC_HOOK_CREATE_RUNTIME))
                 return 0;
-        _cleanup_free_ char *state = state_hook_json(st, "creating");
-        if (!state)
+        /* prestart: the runtime environment exists, so "created" (as crun; runc 1.1 says "creating"). */
+        _cleanup_free_ char *created = state_hook_json(st, "created");
+        _cleanup_free_ char *creating = state_hook_json(st, "creating");
+        if (!created || !creating)
                 return error_set(err, ENOMEM, "encode the state for hooks");
-        int r = hooks_run(h, SPEC_HOOK_PRESTART, state, err);
+        int r = hooks_run(h, SPEC_HOOK_PRESTART, created, err);
         if (r < 0)
                 return r;
-        return hooks_run(h, SPEC_HOOK_CREATE_RUNTIME, state, err);
+        return hooks_run(h, SPEC_HOOK_CREATE_RUNTIME, creating, err);
 }
 
 int hooks_before_pivot_child(const struct spec_hooks *h, int sync_fd, struct spec_state *st,
@@ -238,7 +240,14 @@ int hooks_before_pivot_child(const struct spec_hooks *h, int sync_fd, struct spe
                 _cleanup_free_ char *state = state_hook_json(st, "creating");
                 if (!state)
                         return error_set(err, ENOMEM, "encode the state for hooks");
+                /* In the container's root, as runc: the rootfs with its mounts, before pivot_root. */
+                _cleanup_close_ int back = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+                if (back < 0 || chdir(st->rootfs) < 0)
+                        return error_set(err, errno, "createContainer hooks: enter the rootfs '%s'",
+                                         st->rootfs);
                 r = hooks_run(h, SPEC_HOOK_CREATE_CONTAINER, state, err);
+                if (fchdir(back) < 0 && r >= 0)
+                        r = error_set(err, errno, "createContainer hooks: leave the rootfs");
                 if (r < 0)
                         return r;
         }

@@ -310,12 +310,23 @@ static int change_user(const struct spec_process *p, struct error_info *err)
         return 0;
 }
 
-static int change_cwd(const struct spec_process *p, struct error_info *err)
+/*
+ * As runc: tried first with our privileges (a cwd whose parents the user cannot search),
+ * and when that is refused (EACCES, EPERM), again as the user (a cwd only the user may
+ * enter, such as a volume chowned to it).  *ret_done says whether the chdir is made.
+ */
+static int change_cwd(const struct spec_process *p, bool as_user, bool *ret_done, struct error_info *err)
 {
         char buf[PATH_MAX];
 
-        if (chdir(p->cwd) < 0)
+        if (*ret_done)
+                return 0;
+        if (chdir(p->cwd) < 0) {
+                if (!as_user && (errno == EACCES || errno == EPERM))
+                        return 0; /* again once we are the user */
                 return error_set(err, errno, "process.cwd: chdir to '%s'", p->cwd);
+        }
+        *ret_done = true;
         /* A cwd reached through an fd of ours would sit outside the root (CVE-2024-21626). */
         if (!getcwd(buf, sizeof buf) || buf[0] != '/')
                 return error_set_reason(err, EPERM, "process.cwd: '%s' is outside the container's root",
@@ -391,6 +402,10 @@ int process_setup(const struct process_ctx *pc, struct error_info *err)
                 if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
                         return error_set(err, errno, "prctl PR_SET_KEEPCAPS");
         }
+        bool in_cwd = false;
+        r = change_cwd(p, false, &in_cwd, err);
+        if (r < 0)
+                return r;
         r = change_user(p, err);
         if (r < 0)
                 return r;
@@ -403,7 +418,7 @@ int process_setup(const struct process_ctx *pc, struct error_info *err)
         if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
                 return error_set(err, errno, "process.noNewPrivileges");
         umask(p->user.has_umask ? p->user.umask : 022);
-        return change_cwd(p, err);
+        return change_cwd(p, true, &in_cwd, err);
 }
 
 /*

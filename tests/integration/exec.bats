@@ -254,6 +254,26 @@ status_field() {
 	[ "$stderr" = "husk: container 'no-such-container' does not exist" ]
 }
 
+@test "process.cwd is entered before the user switch when the user cannot search its parent (as runc), in run and exec" {
+	# /locked is root's, 0700: uid 1000 cannot pass it; /locked/work is open to all.
+	mkdir -p "$ROOTFS/locked/work"
+	chmod 0700 "$ROOTFS/locked"
+	chmod 0755 "$ROOTFS/locked/work"
+	update_config '.process.user = {uid: 1000, gid: 1000} | .process.cwd = "/locked/work"'
+	set_args sh -c 'pwd -P; id -u; ls /locked 2>/dev/null; echo "ls $?"'
+	run --separate-stderr husk run "$ID"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = /locked/work ]
+	[ "${lines[1]}" = 1000 ]
+	[ "${lines[2]}" = "ls 1" ] # the user still cannot read the parent
+	set_args sleep 1000
+	start_container
+	run --separate-stderr husk exec --user 1000:1000 --cwd /locked/work "$ID" sh -c 'pwd -P; id -u'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = /locked/work ]
+	[ "${lines[1]}" = 1000 ]
+}
+
 @test "exec --pid-file in a directory that does not exist fails with status 1 and runs nothing" {
 	start_container
 	run --separate-stderr husk exec --pid-file "$BATS_TEST_TMPDIR/no/such/dir/pid" "$ID" sh -c 'touch /ran; sleep 100'

@@ -17,8 +17,8 @@ setup() {
 		kind=\$1; shift
 		state=\$(cat)
 		{
-			printf '%s mnt=%s pid=%s net=%s ran=%s args=%s env=%s state=%s\n' "\$kind" \
-				"\$(readlink /proc/self/ns/mnt)" "\$(readlink /proc/self/ns/pid)" "\$(readlink /proc/self/ns/net)" \
+			printf '%s mnt=%s pid=%s net=%s cwd=%s ran=%s args=%s env=%s state=%s\n' "\$kind" \
+				"\$(readlink /proc/self/ns/mnt)" "\$(readlink /proc/self/ns/pid)" "\$(readlink /proc/self/ns/net)" "\$(pwd -P)" \
 				"\$([ -e "$ROOTFS/ran" ] && echo yes || echo no)" "\$*" "\${HOOK_ENV:-unset}" \
 				"\$(jq -c . <<<"\$state")"
 		} >>"$LOG"
@@ -68,11 +68,17 @@ field() { # LINE NAME
 	[ "$(field "$l" mnt)" = "$(readlink "/proc/$pid/ns/mnt")" ]
 	[ "$(field "$l" pid)" = "$(readlink "/proc/$pid/ns/pid")" ]
 	[ "$(field "$l" net)" = "$(readlink "/proc/$pid/ns/net")" ]
-	# The state each got: valid, this container, creating, the init's pid as the host sees it.
+	# createContainer works in the container's root (as runc), the others where husk does.
+	[ "$(field "$l" cwd)" = "$(cd "$ROOTFS" && pwd -P)" ]
+	[ "$(field "$(line_of prestart)" cwd)" = "$(pwd -P)" ]
+	# The state each got: valid, this container, the init's pid as the host sees it; prestart
+	# comes once the runtime environment exists: created (as crun), the others creating.
 	for k in prestart createRuntime createContainer; do
 		st=$(line_of "$k" | sed 's/.* state=//')
-		jq -e --arg id "$ID" --arg b "$BUNDLE" --argjson pid "$pid" \
-			'.ociVersion == "1.3.0" and .id == $id and .status == "creating" and .pid == $pid and .bundle == $b' <<<"$st"
+		want=creating
+		[ "$k" = prestart ] && want=created
+		jq -e --arg id "$ID" --arg b "$BUNDLE" --argjson pid "$pid" --arg s "$want" \
+			'.ociVersion == "1.3.0" and .id == $id and .status == $s and .pid == $pid and .bundle == $b' <<<"$st"
 	done
 	[ "$(field "$(line_of createContainer)" ran)" = no ]
 

@@ -153,6 +153,34 @@ has_opt() {
 	[ "$status" -eq 0 ]
 }
 
+@test "device rules' access is read as runc reads it: any order, repeats, other letters ignored with a warning" {
+	# 1:11 is /dev/kmsg, outside the default allow-list: only the rule below opens it for writing.
+	# (Made with mknod: a linux.devices entry would be allowed rwm whatever the rules say, as in runc.)
+	update_config '.process.capabilities |= with_entries(.value += ["CAP_MKNOD"])
+		| .linux.resources.devices = [{allow: false, access: "rwm"}, {allow: true, type: "c", major: 1, minor: 11, access: "wwx"}]'
+	set_args sh -c 'mknod /tmp/mykmsg c 1 11 && payload write /tmp/mykmsg husk-test-device-rule; echo "write $?"'
+	run --separate-stderr husk run "$ID"
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"husk: warning: linux.resources.devices[1].access 'wwx': only r, w and m count; 'x' is ignored, as runc does"* ]]
+	[ "${lines[-1]}" = "write 0" ]
+	# Read only: the device cgroup refuses the open for writing.
+	update_config '.linux.resources.devices[1].access = "rr"'
+	run --separate-stderr husk run "$ID"
+	[ "$status" -eq 0 ]
+	[ "${lines[-1]}" = "write 1" ]
+	# Only letters runc ignores: a rule about nothing, /dev/kmsg stays closed.
+	update_config '.linux.resources.devices[1].access = "RW"'
+	run --separate-stderr husk run "$ID"
+	[ "$status" -eq 0 ]
+	[ "${lines[-1]}" = "write 1" ]
+	# Empty is refused by the parser (runc refuses it too).
+	update_config '.linux.resources.devices[1].access = ""'
+	run --separate-stderr husk run "$ID"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "husk: config.json: linux.resources.devices[1].access: must not be empty (leave it out for rwm)" ]
+	assert_no_leftovers
+}
+
 @test "maskedPaths hide files and readonlyPaths are read-only" {
 	update_config '.linux.maskedPaths = ["/proc/keys", "/sys/firmware", "/no/such/path"]
 		| .linux.readonlyPaths = ["/proc/sys"]'
@@ -192,29 +220,29 @@ has_opt() {
 	[ "${lines[1]}" = "null 0" ]
 }
 
+# pids_cgroup_seen LIMIT ROOT : in the container, /sys/fs/cgroup/pids shows
+# pids.max LIMIT, from a read-only mount whose root is ROOT; $output ends
+# with the listing of /sys/fs/cgroup (ls -a).
+pids_cgroup_seen() {
+	set_args sh -c 'cat /sys/fs/cgroup/pids/pids.max; grep " /sys/fs/cgroup/pids " /proc/self/mountinfo; ls -a /sys/fs/cgroup'
+	run husk run "$ID"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "$1" ]
+	[ "$(awk '{print $4}' <<<"${lines[1]}")" = "$2" ]
+	[[ "${lines[1]}" == *" ro,nosuid,nodev,noexec"* ]]
+}
+
 @test "the cgroup mount shows the container's own cgroup, with or without a cgroup namespace" {
 	requires cgroup1
 	update_config '.linux.resources.pids = {limit: 33}'
 	# Without a cgroup namespace: the container's cgroup is bound from the host's hierarchy.
 	remove_ns cgroup
-	set_args sh -c 'cat /sys/fs/cgroup/pids/pids.max; grep " /sys/fs/cgroup/pids " /proc/self/mountinfo'
-	run husk run "$ID"
-	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = 33 ]
-	[ "$(awk '{print $4}' <<<"${lines[1]}")" = "$CGROUP_PATH" ]
-	[[ "${lines[1]}" == *" ro,nosuid,nodev,noexec"* ]]
+	pids_cgroup_seen 33 "$CGROUP_PATH"
 	# No staging directory is left in the tmpfs.
-	set_args ls -a /sys/fs/cgroup
-	run husk run "$ID"
-	[ "$status" -eq 0 ]
 	[[ "$output" != *staging* ]]
 	# With one: a fresh mount, whose root is the namespace's, the same cgroup.
 	add_ns cgroup
-	set_args sh -c 'cat /sys/fs/cgroup/pids/pids.max; grep " /sys/fs/cgroup/pids " /proc/self/mountinfo'
-	run husk run "$ID"
-	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = 33 ]
-	[ "$(awk '{print $4}' <<<"${lines[1]}")" = / ]
+	pids_cgroup_seen 33 /
 	assert_no_leftovers
 }
 
@@ -227,13 +255,8 @@ has_opt() {
 	remove_ns cgroup
 	private_rootfs
 	chown -R 100000:100000 "$ROOTFS"
-	set_args sh -c 'cat /sys/fs/cgroup/pids/pids.max; grep " /sys/fs/cgroup/pids " /proc/self/mountinfo; ls /sys/fs/cgroup'
-	run husk run "$ID"
-	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = 34 ]
 	# A bind of the container's own directory (a mount of cgroup v1 is not allowed here).
-	[ "$(awk '{print $4}' <<<"${lines[1]}")" = "$CGROUP_PATH" ]
-	[[ "${lines[1]}" == *" ro,nosuid,nodev,noexec"* ]]
+	pids_cgroup_seen 34 "$CGROUP_PATH"
 	[[ "$output" == *memory* ]]
 	assert_no_leftovers
 }

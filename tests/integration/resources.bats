@@ -368,6 +368,27 @@ counter() {
 	assert_no_leftovers
 }
 
+@test "events reports an oom event when the OOM kill happens, while the container goes on running" {
+	has memory || skip "no memory controller"
+	update_config '.linux.resources.memory = {limit: 33554432, swap: 33554432}'
+	# A child is OOM-killed; the init (sh) lives on.
+	set_args sh -c 'while [ ! -e /go ]; do sleep 0.1; done; payload alloc 256; echo "alloc $?" > /alloc.done; sleep 1000'
+	run_detached
+	husk_exec events --interval 60s "$ID" >"$BATS_TEST_TMPDIR/events" 2>&1 &
+	track_pid $!
+	# The OOM comes once events watches (it has sent its first stats).
+	wait_for grep -q '"type": *"stats"' "$BATS_TEST_TMPDIR/events"
+	touch "$ROOTFS/go"
+	wait_for test -e "$ROOTFS/alloc.done"
+	wait_for grep -q '"type": *"oom"' "$BATS_TEST_TMPDIR/events"
+	[ "$(jq -r 'select(.type == "oom") | .id' "$BATS_TEST_TMPDIR/events")" = "$ID" ]
+	testcontainer "$ID" running
+	[ "$(cat "$ROOTFS/alloc.done")" = "alloc 137" ]
+	run husk delete -f "$ID"
+	[ "$status" -eq 0 ]
+	assert_no_leftovers
+}
+
 @test "events --interval refuses a bad duration" {
 	run --separate-stderr husk events --interval soon "$ID"
 	[ "$status" -eq 1 ]
@@ -433,5 +454,69 @@ counter() {
 	run --separate-stderr husk --systemd-cgroup run "$ID"
 	[ "$status" -eq 1 ]
 	[ "$stderr" = "husk: linux.cgroupsPath '/not/systemd/form': with --systemd-cgroup it must be slice:prefix:name" ]
+	assert_no_leftovers
+}
+
+# premade_cgroup : makes $CGROUP_PATH in every hierarchy (cpusets filled), as
+# something else than husk would; removed again by drop_premade_cgroup.
+premade_cgroup() {
+	local m d f
+	for m in $CGROUP_MOUNTS; do
+		for d in "$m/husk-test" "$m$CGROUP_PATH"; do
+			mkdir -p "$d"
+			for f in cpuset.cpus cpuset.mems; do
+				if [ -e "$d/$f" ] && [ -z "$(cat "$d/$f")" ]; then
+					cat "$(dirname "$d")/$f" >"$d/$f"
+				fi
+			done
+		done
+	done
+}
+drop_premade_cgroup() {
+	local m
+	for m in $CGROUP_MOUNTS; do
+		[ -d "$m$CGROUP_PATH" ] || continue
+		[ -e "$m$CGROUP_PATH/cgroup.freeze" ] && echo 0 >"$m$CGROUP_PATH/cgroup.freeze"
+		[ -e "$m$CGROUP_PATH/freezer.state" ] && echo THAWED >"$m$CGROUP_PATH/freezer.state"
+		rmdir "$m$CGROUP_PATH"
+	done
+}
+
+@test "a cgroup that already holds processes takes the container with a warning (as runc); it is left in place" {
+	premade_cgroup
+	sleep 1000 &
+	other=$!
+	track_pid "$other"
+	for m in $CGROUP_MOUNTS; do echo "$other" >"$m$CGROUP_PATH/cgroup.procs"; done
+	set_args payload sleep 30
+	run_detached
+	[[ "$(cat "$BATS_TEST_TMPDIR/err")" == *"husk: warning: cgroup '"*"$CGROUP_PATH' already holds processes"* ]]
+	# The init is in the same cgroup as the process that was there.
+	grep -q ":$CGROUP_PATH\$" "/proc/$PID/cgroup"
+	[ "$(sed 's/^[0-9]*://' "/proc/$PID/cgroup")" = "$(sed 's/^[0-9]*://' "/proc/$other/cgroup")" ]
+	testcontainer "$ID" running
+	# delete ends every process of the cgroup (runc does the same), but leaves the directory it did not make.
+	run husk delete -f "$ID"
+	[ "$status" -eq 0 ]
+	wait_for sh -c "! kill -0 $other 2>/dev/null"
+	[ -d "$(cg_dir pids)" ]
+	drop_premade_cgroup
+	assert_no_leftovers
+}
+
+@test "a frozen cgroup is refused at once with a clear error, leaving nothing" {
+	premade_cgroup
+	if v1_has freezer; then
+		echo FROZEN >"$(cg_dir freezer)/freezer.state"
+		frozen=$(cg_dir freezer)
+	else
+		echo 1 >"$(cg_dir memory)/cgroup.freeze"
+		frozen=$(cg_dir memory)
+	fi
+	run --separate-stderr husk create "$ID"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "husk: cgroup '$frozen' is frozen: thaw it first" ]
+	[ ! -e "$HUSK_ROOT/$ID" ]
+	drop_premade_cgroup
 	assert_no_leftovers
 }
