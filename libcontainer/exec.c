@@ -418,7 +418,13 @@ static int spawn_exec(const struct container_exec_opts *o, const struct spec_sta
                 pid_file = r >= 0;
         }
         if (r >= 0 && write(parent_fd, "1", 1) != 1)
-                r = error_set(err, errno, "release the process to exec");
+                r = errno == EPIPE || errno == ECONNRESET
+                            /* It died before it was let go: the container's end took it along. */
+                            ? error_set_reason(err, ESRCH,
+                                               "exec in container '%s': the process was killed before it "
+                                               "started (the container stopped meanwhile)",
+                                               o->id)
+                            : error_set(err, errno, "release the process to exec");
         if (r >= 0)
                 r = wait_exec(parent_fd, pid, &listener, &master, err);
         if (r >= 0 && k->proc.process->terminal && master < 0)

@@ -70,7 +70,6 @@ setup() {
 	RACE_ROUND=0
 	RACE_SETTLED=0
 	RACE_CALLS=0
-	RACE_KNOWN=0
 	declare -gA RACE_OUTCOMES=()
 }
 teardown() { teardown_bundle; }
@@ -243,14 +242,6 @@ race_check_calls() {
 			[ -z "$err" ] || race_violation "'husk $verb' succeeded with stderr: $err"
 			;;
 		"exit 1")
-			# KNOWN BUG (reported; the last test of this file): an exec whose process is
-			# killed before it is released says "release the process to exec: Broken
-			# pipe".  Counted apart; RACE_STRICT=1 counts it as a violation.
-			if [ "$err" = "husk: release the process to exec: Broken pipe" ] &&
-				[ "${verb%% *}" = exec ] && [ "$killers" = 1 ] && [ -z "${RACE_STRICT:-}" ]; then
-				RACE_KNOWN=$((RACE_KNOWN + 1))
-				continue
-			fi
 			if [ "$lines" -ne 1 ] || [[ "$err" != "husk: "?* ]] ||
 				[[ "${err,,}" == *"broken pipe"* || "${err,,}" == *": success" ]]; then
 				race_violation "'husk $verb' failed with a bad message (${lines} lines): '$err'"
@@ -387,7 +378,7 @@ race_round() {
 	for ((RACE_ROUND = 1; RACE_ROUND <= RACE_ROUNDS; RACE_ROUND++)); do
 		race_round
 	done
-	local figures="races: $RACE_ROUNDS rounds, $RACE_CALLS calls, $RACE_VIOLATIONS violations, $RACE_KNOWN known-bug messages, $RACE_SETTLED checks that needed to settle (seed $seed)"
+	local figures="races: $RACE_ROUNDS rounds, $RACE_CALLS calls, $RACE_VIOLATIONS violations, $RACE_SETTLED checks that needed to settle (seed $seed)"
 	echo "# $figures" >&3
 	echo "$figures" >&2
 	if [ -n "${RACE_FIGURES:-}" ]; then
@@ -403,10 +394,9 @@ race_round() {
 
 # The reduced reproduction of what the rounds found: the exec'd process dies (its container's
 # init was killed, which takes the whole pid namespace) after the clone, before husk exec
-# releases it.  husk exec then fails with "release the process to exec: Broken pipe", the
-# errno of its write to the dead process's sync socket.
+# releases it.  husk exec said "release the process to exec: Broken pipe" (the errno of its
+# write to the dead process's sync socket); it now says what happened.
 @test "an exec whose container is killed before its process is released fails with one clear line" {
-	skip "known bug, reported: libcontainer/exec.c says 'release the process to exec: Broken pipe'"
 	command -v strace >/dev/null || skip "needs strace"
 	husk_raw run -d "$ID" </dev/null >/dev/null 2>&1
 	# The exec's clone3 returns 1 s late: its process exists and waits to be released.
