@@ -464,6 +464,8 @@ premade_cgroup() {
 	for m in $CGROUP_MOUNTS; do
 		for d in "$m/husk-test" "$m$CGROUP_PATH"; do
 			mkdir -p "$d"
+			# A v1 cpuset starts empty and takes no process; a cgroup2 one inherits.
+			[ "$(stat -f -c %T "$m")" = cgroup2fs ] && continue
 			for f in cpuset.cpus cpuset.mems; do
 				if [ -e "$d/$f" ] && [ -z "$(cat "$d/$f")" ]; then
 					cat "$(dirname "$d")/$f" >"$d/$f"
