@@ -331,18 +331,28 @@ cgroup_dirs() {
 # cgroup goes under the runtime's own) cannot create cgroups in ones that
 # are not ours.  Use it in a subshell; leave_guard_cgroup afterwards.
 enter_guard_cgroup() {
-	local mnt dir f
+	local mnt
 	for mnt in $CGROUP_MOUNTS; do
-		for dir in "$mnt/husk-test" "$mnt$CGROUP_PATH.guard"; do
-			mkdir -p "$dir" || return 1
-			# A new v1 cpuset is empty and takes no process.
-			for f in cpuset.cpus cpuset.mems; do
-				if [ -e "$dir/$f" ] && [ -z "$(cat "$dir/$f")" ]; then
-					cat "$(dirname "$dir")/$f" >"$dir/$f" || return 1
-				fi
-			done
-		done
+		make_cgroup "$mnt" "$mnt/husk-test" "$mnt$CGROUP_PATH.guard" || return 1
 		echo "$BASHPID" >"$mnt$CGROUP_PATH.guard/cgroup.procs" || return 1
+	done
+}
+
+# make_cgroup MOUNT DIR... : mkdir -p of each DIR (parents first) in the
+# hierarchy mounted at MOUNT, as something else than husk would make them.
+# A new v1 cpuset is empty and takes no process: its cpus and mems are copied
+# from the parent (a cgroup2 cpuset inherits them).
+make_cgroup() {
+	local mnt=$1 dir f
+	shift
+	for dir in "$@"; do
+		mkdir -p "$dir" || return 1
+		[ "$(stat -f -c %T "$mnt")" = cgroup2fs ] && continue
+		for f in cpuset.cpus cpuset.mems; do
+			if [ -e "$dir/$f" ] && [ -z "$(cat "$dir/$f")" ]; then
+				cat "$(dirname "$dir")/$f" >"$dir/$f" || return 1
+			fi
+		done
 	done
 }
 

@@ -460,18 +460,9 @@ counter() {
 # premade_cgroup : makes $CGROUP_PATH in every hierarchy (cpusets filled), as
 # something else than husk would; removed again by drop_premade_cgroup.
 premade_cgroup() {
-	local m d f
+	local m
 	for m in $CGROUP_MOUNTS; do
-		for d in "$m/husk-test" "$m$CGROUP_PATH"; do
-			mkdir -p "$d"
-			# A v1 cpuset starts empty and takes no process; a cgroup2 one inherits.
-			[ "$(stat -f -c %T "$m")" = cgroup2fs ] && continue
-			for f in cpuset.cpus cpuset.mems; do
-				if [ -e "$d/$f" ] && [ -z "$(cat "$d/$f")" ]; then
-					cat "$(dirname "$d")/$f" >"$d/$f"
-				fi
-			done
-		done
+		make_cgroup "$m" "$m/husk-test" "$m$CGROUP_PATH"
 	done
 }
 drop_premade_cgroup() {
